@@ -1,0 +1,64 @@
+# membercare: `make run` serves the app with the sandbox and demo users; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SEED_CUSTOMERS ?= 2000
+SEED ?= 42
+export PORT
+
+.PHONY: run test lint format browser sandbox bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Local development configuration, written once; variables set in the environment win over it.
+.env:
+	@echo "Writing .env for local development (DEBUG on, the embedded sandbox as upstream)"
+	@printf '%s\n' \
+	  "# Written by 'make run' for local development. See .env.example for every variable." \
+	  "DEBUG=true" \
+	  "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  "SANDBOX_ENABLED=true" \
+	  "CAPILLARY_USERNAME=sandbox.till" \
+	  "CAPILLARY_PASSWORD=sandbox-till-password" \
+	  "CAPILLARY_COUNTRY_CODE=IN" > $@
+
+run: $(BIN)/.installed .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput --database sandbox
+	$(BIN)/python manage.py sandbox_seed --customers $(SEED_CUSTOMERS) --seed $(SEED)
+	$(BIN)/python manage.py demo_users
+	@echo "membercare: http://127.0.0.1:$(PORT)/  (users agent, manager, admin; see README)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian's chromium for the browser tests; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk; }
+
+test: $(BIN)/.installed browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy membercare tests
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The sandbox as its own process (gunicorn), e.g. for load tests: make sandbox SANDBOX_PORT=8100
+SANDBOX_PORT ?= 8100
+sandbox: $(BIN)/.installed .env
+	$(BIN)/python manage.py sandbox_serve --port $(SANDBOX_PORT)
+
+bench: $(BIN)/.installed .env
+	$(BIN)/python scripts/bench_sandbox.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SandboxConfig(AppConfig):
+    name = "membercare.sandbox"
+    verbose_name = "Capillary sandbox"

@@ -1,0 +1,194 @@
+"""membercare settings: one module, configured from the environment (and `.env`, which it never overrides)."""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# Variables already in the environment win over `.env` (read_env does not overwrite them).
+# ENV_FILE names another file (or /dev/null for none).
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (see .env.example).")
+    SECRET_KEY = "insecure-dev-only-key"  # noqa: S105 - only ever used with DEBUG on
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+PORT = env.int("PORT", default=8000)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "membercare.capillary",
+    "membercare.sandbox",
+    "membercare.access",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "membercare.urls"
+WSGI_APPLICATION = "membercare.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# The dashboard's own tables live in `default`; the sandbox's generated Capillary data lives in its
+# own alias so that upstream data never mixes with ours (see membercare/sandbox/routers.py).
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "sandbox": env.db("SANDBOX_DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'sandbox.sqlite3'}"),
+}
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the sandbox answer while the dashboard writes (one runserver process serves both).
+        _db.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+        _db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    else:
+        _db.setdefault("CONN_MAX_AGE", 60)
+        _db.setdefault("CONN_HEALTH_CHECKS", True)
+DATABASE_ROUTERS = ["membercare.sandbox.routers.SandboxRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "membercare",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Demo users (`manage.py demo_users`, run by `make run`) sign in with this password.
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="membercare-demo")
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one shift
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+
+# A strict policy: no inline script or style; htmx is served from our origin with a nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Capillary: the one upstream. With no CAPILLARY_BASE_URL and the sandbox enabled, the dashboard
+# calls the embedded sandbox on this same server, over HTTP like any Capillary host.
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
+CAPILLARY_BASE_URL = env.str("CAPILLARY_BASE_URL", default="") or (
+    f"http://127.0.0.1:{PORT}/sandbox" if SANDBOX_ENABLED else ""
+)
+CAPILLARY_USERNAME = env.str("CAPILLARY_USERNAME", default="")
+CAPILLARY_PASSWORD = env.str("CAPILLARY_PASSWORD", default="")
+CAPILLARY_COUNTRY_CODE = env.str("CAPILLARY_COUNTRY_CODE", default="")
+CAPILLARY_CONNECT_TIMEOUT = env.float("CAPILLARY_CONNECT_TIMEOUT", default=2.0)
+CAPILLARY_READ_TIMEOUT = env.float("CAPILLARY_READ_TIMEOUT", default=5.0)
+CAPILLARY_RETRIES = env.int("CAPILLARY_RETRIES", default=2)
+CAPILLARY_RETRY_TOTAL_SECONDS = env.float("CAPILLARY_RETRY_TOTAL_SECONDS", default=8.0)
+CAPILLARY_BATCH_SIZE = env.int("CAPILLARY_BATCH_SIZE", default=10)
+
+# Sandbox knobs: fixed latency added to every answer (load tests) and how slow "slow" is.
+SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+SANDBOX_SLOW_SECONDS = env.float("SANDBOX_SLOW_SECONDS", default=8.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_query": {"()": "membercare.log_filters.DropQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # urllib3 logs full request lines (with identifiers in the query) at DEBUG: keep it quiet.
+        "urllib3": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
