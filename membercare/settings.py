@@ -31,10 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "membercare.capillary",
     "membercare.sandbox",
     "membercare.access",
+    "membercare.lookup",
 ]
 
 MIDDLEWARE = [
@@ -45,10 +47,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "membercare.middleware.HtmxLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "membercare.middleware.PrivateResponsesMiddleware",
 ]
 
 ROOT_URLCONF = "membercare.urls"
@@ -168,6 +171,8 @@ CAPILLARY_READ_TIMEOUT = env.float("CAPILLARY_READ_TIMEOUT", default=5.0)
 CAPILLARY_RETRIES = env.int("CAPILLARY_RETRIES", default=2)
 CAPILLARY_RETRY_TOTAL_SECONDS = env.float("CAPILLARY_RETRY_TOTAL_SECONDS", default=8.0)
 CAPILLARY_BATCH_SIZE = env.int("CAPILLARY_BATCH_SIZE", default=10)
+# How long a member's record is reused before Capillary is asked again (seconds).
+CUSTOMER_CACHE_SECONDS = env.int("CUSTOMER_CACHE_SECONDS", default=60)
 
 # Sandbox knobs: fixed latency added to every answer (load tests) and how slow "slow" is.
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)

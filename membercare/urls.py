@@ -3,10 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from membercare.access import views as access_views
-
 urlpatterns = [
-    path("", access_views.home, name="home"),
+    path("", include("membercare.lookup.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

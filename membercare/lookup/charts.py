@@ -1,0 +1,108 @@
+"""Numbers shaped for drawing: the points-expiry chart and plain words for tier rules."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from membercare.capillary.types import PointsExpiry, UpgradeStrategy
+
+CHART_MONTHS = 12
+CHART_HEIGHT = 120  # SVG units for the tallest bar
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    label: str  # "Jan 27"
+    points: int
+    height: int  # SVG units, 0..CHART_HEIGHT
+    x: int
+    y: int
+
+
+def expiry_by_month(
+    schedule: Iterable[PointsExpiry], *, today: date, program_id: int | None = None
+) -> list[MonthBar]:
+    """Points expiring in each of the next 12 months (this month first), as SVG bar geometry."""
+    months = [_add_months(today.replace(day=1), n) for n in range(CHART_MONTHS)]
+    totals = dict.fromkeys(months, 0)
+    for lot in schedule:
+        expires = day_of(lot.expiry_date)
+        if expires is None or (program_id is not None and lot.program_id != program_id):
+            continue
+        month = expires.replace(day=1)
+        if month in totals and expires >= today:
+            totals[month] += int(lot.points or 0)
+    tallest = max(totals.values(), default=0) or 1
+    bars = []
+    for index, month in enumerate(months):
+        height = round(totals[month] / tallest * CHART_HEIGHT)
+        bars.append(
+            MonthBar(
+                label=month.strftime("%b %y"),
+                points=totals[month],
+                height=height,
+                x=index * 40 + 4,
+                y=CHART_HEIGHT - height,
+            )
+        )
+    return bars
+
+
+def next_expiry(schedule: Iterable[PointsExpiry], *, today: date) -> PointsExpiry | None:
+    upcoming = [lot for lot in schedule if (day_of(lot.expiry_date) or date.min) >= today]
+    return min(upcoming, key=lambda lot: day_of(lot.expiry_date) or today, default=None)
+
+
+def day_of(value: date | datetime | None) -> date | None:
+    """Capillary sends dates with a time (org wall clock); charts count whole days."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+STRATEGY_NAMES = {
+    "CUMULATIVE_PURCHASES": "purchases",
+    "CURRENT_POINTS": "current points",
+    "LIFETIME_POINTS": "lifetime points",
+    "LIFETIME_PURCHASES": "lifetime purchases",
+    "TRACKER_VALUE_BASED": "tracker value",
+    "VISITS": "visits",
+    "PURCHASE": "purchases",
+    "POINTS": "points",
+    "TRACKER": "tracker value",
+}
+
+
+def strategy_name(based_on: str) -> str:
+    return STRATEGY_NAMES.get(based_on, based_on.replace("_", " ").lower())
+
+
+def describe_expression(
+    relation: Sequence[Sequence[int]] | None, strategies: Sequence[UpgradeStrategy]
+) -> str:
+    """`[[1, 2], [3]]` over strategies 1..3 reads "purchases and current points, or tracker value".
+
+    Capillary's expression_relation lists groups that are alternatives (OR), each a set of
+    strategies (1-based) that must all be met (AND).
+    """
+    if not relation:
+        return ""
+    groups = []
+    for group in relation:
+        names = [
+            _strategy_label(strategies[number - 1])
+            for number in group
+            if 0 < number <= len(strategies)
+        ]
+        if names:
+            groups.append(" and ".join(names))
+    return "Upgrade on " + ", or ".join(groups) if groups else ""
+
+
+def _strategy_label(strategy: UpgradeStrategy) -> str:
+    if strategy.tracker and strategy.tracker.name:
+        return strategy.tracker.name
+    return strategy_name(strategy.based_on)
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    return day.replace(year=day.year + year, month=month + 1)

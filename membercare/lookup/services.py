@@ -1,0 +1,185 @@
+"""Reads behind the agent's screen: find a member, and the parts of their record each panel shows.
+
+A customer view costs one upstream call (`FULL_VIEW`), cached briefly under a keyed hash so panel
+refreshes and re-opens within the TTL cost none. Coupon pages and transaction filters other than
+the first view's ask Capillary for just that part.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from membercare.capillary import client_from_settings
+from membercare.capillary.errors import MalformedResponse
+from membercare.capillary.identifiers import Identifier, IdentifierKind, parse_identifier
+from membercare.capillary.query import FULL_VIEW, CustomerQuery, coupons_page, transactions_only
+from membercare.capillary.types import Coupon, Customer, Transaction
+from membercare.hashing import keyed_hash
+
+COUPON_PAGE_SIZE = 10
+RECENT_TRANSACTIONS = 10
+
+# The first view asks for the newest coupons of every status and for transactions of every type:
+# a coupon page or a transaction filter with these values is answered from that one call.
+DEFAULT_COUPON_ORDER = "created_date"
+DEFAULT_COUPON_DIRECTION = "desc"
+DEFAULT_TRANSACTION_TYPE = "ALL"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A member's record as Capillary gave it, and when."""
+
+    customer: Customer
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class Found:
+    """The outcome of a search: the member, and the user id asked for when it was merged away."""
+
+    user_id: int
+    merged_from: str | None
+
+
+@dataclass(frozen=True)
+class CouponQuery:
+    page: int = 1
+    order_by: str = DEFAULT_COUPON_ORDER
+    direction: str = DEFAULT_COUPON_DIRECTION
+    status: str = ""  # "" means every status
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * COUPON_PAGE_SIZE
+
+    @property
+    def is_first_view(self) -> bool:
+        return self == CouponQuery()
+
+
+@dataclass(frozen=True)
+class CouponPage:
+    query: CouponQuery
+    coupons: tuple[Coupon, ...]
+    has_next: bool
+    fetched_at: datetime
+
+    @property
+    def has_previous(self) -> bool:
+        return self.query.page > 1
+
+
+@dataclass(frozen=True)
+class TransactionList:
+    type: str
+    transactions: tuple[Transaction, ...]
+    fetched_at: datetime
+
+
+def find_member(*, text: str, kind: IdentifierKind | None) -> Found:
+    """Validate what the agent typed and find the member (InvalidIdentifier before any call)."""
+    identifier = parse_identifier(
+        text, kind, dial_code=getattr(settings, "CAPILLARY_MOBILE_DIAL_CODE", "")
+    )
+    key = _cache_key("search", f"{identifier.kind}:{identifier.value}")
+    found: Found | None = cache.get(key)
+    if found is None:
+        snapshot = _fetch(identifier)
+        customer = snapshot.customer
+        if customer.user_id is None:
+            # FULL_VIEW asks for user_id; without it there is no page to open.
+            raise MalformedResponse(
+                "Capillary's answer had no user id.", request_id=customer.request_id
+            )
+        found = Found(user_id=customer.user_id, merged_from=customer.merged_from)
+        cache.set(_snapshot_key(found.user_id), snapshot, settings.CUSTOMER_CACHE_SECONDS)
+        cache.set(key, found, settings.CUSTOMER_CACHE_SECONDS)
+    return found
+
+
+def member_snapshot(*, user_id: int, refresh: bool = False) -> Snapshot:
+    """The member's full record: from the cache within the TTL, else one upstream call."""
+    key = _snapshot_key(user_id)
+    snapshot: Snapshot | None = None if refresh else cache.get(key)
+    if snapshot is None:
+        snapshot = _fetch(_by_user_id(user_id))
+        cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
+    return snapshot
+
+
+def coupon_page(*, user_id: int, query: CouponQuery) -> CouponPage:
+    """One page of coupons; pages past the first view's ask Capillary for coupons only."""
+    if query.is_first_view:
+        snapshot = member_snapshot(user_id=user_id)
+        coupons, fetched_at = snapshot.customer.coupons or (), snapshot.fetched_at
+    else:
+        key = _cache_key("coupons", f"{user_id}:{_generation(user_id)}:{query}")
+        cached: tuple[tuple[Coupon, ...], datetime] | None = cache.get(key)
+        if cached is None:
+            # One more than a page: Capillary sends no total, so the extra one says "there is more".
+            upstream = coupons_page(
+                limit=COUPON_PAGE_SIZE + 1,
+                offset=query.offset,
+                order_by=query.order_by,
+                sort_order=query.direction,
+                status=query.status or None,
+            )
+            snapshot = _fetch(_by_user_id(user_id), upstream)
+            cached = (snapshot.customer.coupons or (), snapshot.fetched_at)
+            cache.set(key, cached, settings.CUSTOMER_CACHE_SECONDS)
+        coupons, fetched_at = cached
+    return CouponPage(
+        query=query,
+        coupons=tuple(coupons[:COUPON_PAGE_SIZE]),
+        has_next=len(coupons) > COUPON_PAGE_SIZE,
+        fetched_at=fetched_at,
+    )
+
+
+def recent_transactions(*, user_id: int, type: str) -> TransactionList:
+    """The most recent transactions of one type (or ALL, which the first view already has)."""
+    if type == DEFAULT_TRANSACTION_TYPE:
+        snapshot = member_snapshot(user_id=user_id)
+    else:
+        key = _cache_key("transactions", f"{user_id}:{_generation(user_id)}:{type}")
+        snapshot = cache.get(key)
+        if snapshot is None:
+            snapshot = _fetch(_by_user_id(user_id), transactions_only(type=type, store_code=None))
+            cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
+    transactions = snapshot.customer.transactions or ()
+    return TransactionList(
+        type=type, transactions=transactions[:RECENT_TRANSACTIONS], fetched_at=snapshot.fetched_at
+    )
+
+
+def forget_member(*, user_id: int) -> None:
+    """Drop all cached of the member: the next reads ask Capillary (the Refresh button)."""
+    cache.delete(_snapshot_key(user_id))
+    # Coupon pages and transaction filters are keyed by a generation: a new one orphans them all.
+    cache.set(_cache_key("generation", str(user_id)), timezone.now().timestamp(), None)
+
+
+def _generation(user_id: int) -> float:
+    return cache.get(_cache_key("generation", str(user_id)), 0.0)
+
+
+def _fetch(identifier: Identifier, query: CustomerQuery = FULL_VIEW) -> Snapshot:
+    customer = client_from_settings().get_customer(identifier, query)
+    return Snapshot(customer=customer, fetched_at=timezone.now())
+
+
+def _by_user_id(user_id: int) -> Identifier:
+    return Identifier(kind=IdentifierKind.USER_ID, value=str(user_id))
+
+
+def _snapshot_key(user_id: int) -> str:
+    return _cache_key("member", str(user_id))
+
+
+def _cache_key(purpose: str, value: str) -> str:
+    # Keyed, so the cache (Redis in production) never holds a raw identifier in its keys.
+    return f"lookup:{purpose}:{keyed_hash(value, purpose=f'cache.{purpose}')}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from membercare.lookup import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("search/detect/", views.detect, name="search-detect"),
+    path("customers/<int:user_id>/", views.customer, name="customer"),
+    path("customers/<int:user_id>/refresh/", views.refresh, name="customer-refresh"),
+    path("customers/<int:user_id>/profile/", views.profile, name="customer-profile"),
+    path("customers/<int:user_id>/tiers/", views.tiers, name="customer-tiers"),
+    path("customers/<int:user_id>/points/", views.points, name="customer-points"),
+    path("customers/<int:user_id>/coupons/", views.coupons, name="customer-coupons"),
+    path("customers/<int:user_id>/transactions/", views.transactions, name="customer-transactions"),
+]

@@ -1,0 +1,80 @@
+"""Browser tests: Playwright drives Debian's chromium (never a browser of Playwright's own)
+against the dashboard on pytest-django's live server, which calls the sandbox process over HTTP."""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+# body (creating users) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "browser-test-password"
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR", "")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def app(live_server, settings, sandbox_url):  # type: ignore[no-untyped-def]
+    """The dashboard, live, with the sandbox process as its Capillary."""
+    settings.CAPILLARY_BASE_URL = sandbox_url
+    return live_server.url
+
+
+@pytest.fixture
+def agent_user(transactional_db):  # type: ignore[no-untyped-def]
+    return get_user_model().objects.create_user("agent", password=PASSWORD, first_name="Ada")
+
+
+def sign_in(page: Page, base_url: str, username: str = "agent") -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Find a member").wait_for()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a screenshot to $SCREENSHOTS_DIR when set (docs/screenshots is made this way)."""
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)

@@ -1,0 +1,170 @@
+"""The search box: detection, validation, and each outcome of a lookup, against the sandbox."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("live_upstream")]
+
+SEARCH = reverse("search")
+
+
+def test_home_shows_a_labelled_search_box_focused_on_load(agent_client):
+    response = agent_client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label for="id_q" class="searchbar-label">Find a member</label>' in html
+    assert 'type="search" name="q" id="id_q"' in html
+    assert "autofocus" in html
+
+
+def test_anonymous_user_is_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_expired_session_on_htmx_request_redirects_the_whole_browser(client):
+    url = reverse("customer-coupons", args=[50000005])
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/customers/50000005/"}
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/customers/50000005/"
+    assert b"Sign in" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("demo.gold@example.com", "Looks like email"),
+        ("+91 98000-00002", "Looks like mobile"),
+        ("7100 0000 0000 0002", "Looks like card number"),
+        ("DEMO-GOLD", "Looks like external id"),
+    ],
+)
+def test_detect_names_the_kind_being_typed_without_calling_upstream(
+    agent_client, htmx_headers, upstream, text, label
+):
+    response = agent_client.post(reverse("search-detect"), {"q": text}, headers=htmx_headers)
+    assert response.status_code == 200
+    assert label in response.content.decode()
+    assert upstream.count == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Demo.Gold@Example.com ", ""),
+        ("+91 98000 00002", ""),
+        ("919800000002", "mobile"),
+        ("DEMO-GOLD", "external_id"),
+        ("7100-0000-0000-0002", ""),
+        ("50000002", "id"),
+    ],
+)
+def test_search_by_each_identifier_kind_opens_the_member_with_one_upstream_call(
+    agent_client, upstream, text, kind
+):
+    response = agent_client.post(SEARCH, {"q": text, "kind": kind})
+    assert response.status_code == 303
+    assert response["Location"] == "/customers/50000002/"
+
+    page = agent_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Gold" in page.content.decode()
+    assert upstream.count == 1  # the search's call; the page renders from the cache
+
+
+def test_search_never_puts_the_identifier_in_a_url(agent_client):
+    response = agent_client.post(SEARCH, {"q": "demo.gold@example.com"})
+    assert "example.com" not in response["Location"]
+
+
+def test_htmx_search_swaps_in_the_customer_view_and_pushes_its_url(
+    agent_client, htmx_headers, upstream
+):
+    response = agent_client.post(SEARCH, {"q": "demo.gold@example.com"}, headers=htmx_headers)
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/customers/50000002/"
+    assert response["HX-Retarget"] == "#workspace"
+    html = response.content.decode()
+    assert 'id="customer-view"' in html
+    assert "<html" not in html
+    assert upstream.count == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "message"),
+    [
+        ("", "", "Type an email, mobile, external ID or card number."),
+        ("a,b@example.com", "", ""),
+        ("not an email@", "email", ""),
+        ("12ab", "mobile", ""),
+        ("x" * 300, "", "too long"),
+        ("DEMO\x00GOLD", "external_id", ""),
+    ],
+)
+def test_invalid_input_gets_a_clear_message_and_never_reaches_capillary(
+    agent_client, upstream, text, kind, message
+):
+    response = agent_client.post(SEARCH, {"q": text, "kind": kind})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'class="feedback bad"' in html
+    assert message in html
+    assert upstream.count == 0
+
+
+def test_unknown_member_gets_a_not_found_state(agent_client):
+    response = agent_client.post(SEARCH, {"q": "nobody@example.com"})
+    assert response.status_code == 404
+    assert "No member found for that identifier." in response.content.decode()
+
+
+def test_pii_deleted_member_is_not_shown_as_not_found(agent_client):
+    response = agent_client.post(SEARCH, {"q": "demo.deleted@example.com"})
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "deleted after a PII delete request" in html
+    assert "No member found" not in html
+
+
+def test_merged_account_opens_the_survivor_with_a_notice(agent_client):
+    response = agent_client.post(SEARCH, {"q": "demo.merged@example.com"})
+    assert response.status_code == 303
+    assert response["Location"] == "/customers/50000010/"
+    page = agent_client.get(response["Location"]).content.decode()
+    assert "was merged into this one" in page
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("demo.error@example.com", "Capillary didn&#x27;t answer."),
+        ("demo.reset@example.com", "Capillary didn&#x27;t answer."),
+        ("demo.gateway@example.com", "Capillary didn&#x27;t answer."),
+        ("demo.ratelimited@example.com", "Retry in 30 s."),
+        ("demo.malformed@example.com", "an answer we couldn&#x27;t read"),
+        ("demo.html@example.com", "an answer we couldn&#x27;t read"),
+    ],
+)
+def test_upstream_trouble_during_search_gets_a_retryable_message(agent_client, email, message):
+    response = agent_client.post(SEARCH, {"q": email})
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert message in html
+    assert '<button type="submit" class="retry">Retry</button>' in html
+
+
+def test_slow_upstream_times_out_with_a_retryable_message(agent_client, settings):
+    settings.CAPILLARY_READ_TIMEOUT = 0.5
+    settings.CAPILLARY_RETRIES = 0
+    response = agent_client.post(SEARCH, {"q": "demo.slow@example.com"})
+    assert response.status_code == 503
+    assert "Capillary didn&#x27;t answer." in response.content.decode()
+
+
+def test_a_second_search_for_the_same_member_within_the_ttl_costs_nothing(agent_client, upstream):
+    agent_client.post(SEARCH, {"q": "demo.gold@example.com"})
+    agent_client.post(SEARCH, {"q": "DEMO.GOLD@example.com"})
+    agent_client.get("/customers/50000002/")
+    assert upstream.count == 1
