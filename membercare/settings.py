@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "membercare.sandbox",
     "membercare.access",
     "membercare.lookup",
+    "membercare.audit",
 ]
 
 MIDDLEWARE = [

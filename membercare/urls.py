@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("membercare.lookup.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("access/", include("membercare.access.urls")),
+    path("audit/", include("membercare.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,96 @@
+"""Access declared on every view, and enforced on the server.
+
+Each view says what it needs with one decorator: `@requires(Cap.X, ...)`, `@signed_in` (any
+signed-in user) or `@public` (no sign-in). `tests/access/test_policy.py` walks the URLconf and fails
+on any view without a declaration, so a new view cannot be forgotten.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from membercare.access.capabilities import Cap
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as far as access goes: their capabilities and, for managers, their store."""
+
+    capabilities: frozenset[Cap]
+    store_code: str = ""
+    preview_of: str = ""  # an access group's name when an admin previews "as this group"
+
+    def can(self, cap: Cap) -> bool:
+        return cap in self.capabilities
+
+    def can_any(self, caps: Iterable[Cap]) -> bool:
+        return any(cap in self.capabilities for cap in caps)
+
+
+def viewer_for(user: Any) -> Viewer:
+    if not user.is_authenticated or not user.is_active:
+        return Viewer(frozenset())
+    granted = user.get_all_permissions()  # superusers have every permission
+    capabilities = frozenset(cap for cap in Cap if cap.permission in granted)
+    profile = getattr(user, "staff_profile", None)
+    return Viewer(capabilities, store_code=profile.store_code if profile else "")
+
+
+def viewer_of(request: HttpRequest) -> Viewer:
+    """The request's viewer, computed once per request."""
+    viewer = getattr(request, "_viewer", None)
+    if viewer is None:
+        viewer = viewer_for(request.user)
+        request._viewer = viewer  # type: ignore[attr-defined]
+    return viewer
+
+
+def requires(*caps: Cap, any_of: bool = False) -> Callable[[View], View]:
+    """The view needs every one of `caps` (or, with any_of, at least one); else 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            viewer = viewer_of(request)
+            allowed = viewer.can_any(caps) if any_of else all(viewer.can(c) for c in caps)
+            if not allowed:
+                _on_denied(request, caps)
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.access_policy = tuple(caps)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def signed_in(view: View) -> View:
+    """Any signed-in user (LoginRequiredMiddleware does the checking)."""
+    view.access_policy = SIGNED_IN  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: View) -> View:
+    """No sign-in needed (the sign-in page itself, the sandbox with its own auth)."""
+    view = login_not_required(view)
+    view.access_policy = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def _on_denied(request: HttpRequest, caps: tuple[Cap, ...]) -> None:
+    """Hook for the audit trail (set by membercare.audit at startup)."""
+    for listener in DENIED_LISTENERS:
+        listener(request, caps)
+
+
+DENIED_LISTENERS: list[Callable[[HttpRequest, tuple[Cap, ...]], None]] = []
