@@ -172,6 +172,9 @@ CAPILLARY_READ_TIMEOUT = env.float("CAPILLARY_READ_TIMEOUT", default=5.0)
 CAPILLARY_RETRIES = env.int("CAPILLARY_RETRIES", default=2)
 CAPILLARY_RETRY_TOTAL_SECONDS = env.float("CAPILLARY_RETRY_TOTAL_SECONDS", default=8.0)
 CAPILLARY_BATCH_SIZE = env.int("CAPILLARY_BATCH_SIZE", default=10)
+# The country's dial code (e.g. "91"): a national mobile number an agent types ("98000 00001" or
+# "098000 00001") is looked up with it in front. Empty: numbers are taken as typed.
+CAPILLARY_MOBILE_DIAL_CODE = env.str("CAPILLARY_MOBILE_DIAL_CODE", default="")
 # How long a member's record is reused before Capillary is asked again (seconds).
 CUSTOMER_CACHE_SECONDS = env.int("CUSTOMER_CACHE_SECONDS", default=60)
 
