@@ -1,0 +1,635 @@
+"""The one piece of membercare that speaks HTTP to Capillary.
+
+One `requests.Session` (pooled connections, Capillary's Basic auth, fixed headers), one request
+funnel (`_exchange`) that always sets timeouts and never lets a URL or an identifier reach a log
+or an error message, retries through urllib3's `Retry` for GET only, and one exception tree
+(`errors.py`). It knows HTTP and the contract, nothing of views, users or templates.
+
+Endpoint: `GET {base}/v1.1/customer/get`, documented at
+https://docs.capillarytech.com/reference/get-customer-details-v1api (CONTRACT.md sections 1-3;
+docs/contract-notes.md for what the documentation leaves open).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import http.client
+import importlib.metadata
+import json
+import logging
+import re
+import socket
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Final, Self
+
+import requests
+import urllib3.exceptions
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ._coerce import JSONMapping, first, is_blank, listing, text
+from .errors import (
+    BatchTooLarge,
+    CapillaryError,
+    ConfigurationError,
+    InvalidIdentifier,
+    MalformedResponse,
+    RateLimited,
+    Unavailable,
+    error_for_item,
+    parse_retry_after,
+)
+from .identifiers import Identifier, IdentifierKind, parse_identifier
+from .query import CustomerQuery
+from .types import Customer, Envelope, ItemStatus
+
+logger = logging.getLogger(__name__)
+
+CUSTOMER_GET_PATH: Final = "/v1.1/customer/get"
+REQUEST_ID_HEADER: Final = "X-Cap-Requestid"
+# Statuses worth asking again for, on GET only: gateways and "retry later" (CONTRACT.md §3).
+RETRY_STATUSES: Final = frozenset({502, 503, 504})
+# Item codes that come with the member's data: show what came (CONTRACT.md §3).
+PARTIAL_DATA_CODES: Final = frozenset({618, 91001, 91002, 91004, 91009, 91011, 91012, 91013, 91014})
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def _default_user_agent() -> str:
+    try:
+        version = importlib.metadata.version("membercare")
+    except importlib.metadata.PackageNotFoundError:
+        version = "dev"
+    return f"membercare/{version}"
+
+
+# --- Keeping identifiers out of logs -------------------------------------------------------------
+
+_QUERY_STRING = re.compile(r"\?[^\s'\"]*")
+
+
+class _RedactQueryStrings(logging.Filter):
+    """urllib3 logs the request URL, query string included, when it retries ("Retrying (...) after
+    connection broken by ...: /v1.1/customer/get?mobile=...", at WARNING) and at DEBUG. Our
+    query strings carry member identifiers: cut them out of urllib3's records before any handler,
+    whatever the deployment's logging configuration."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = _QUERY_STRING.sub("?[redacted]", message), None
+        return True
+
+
+_REDACT = _RedactQueryStrings()
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
+    # A logger-level filter (not a handler filter): it runs for every record these loggers make.
+    if not any(isinstance(f, _RedactQueryStrings) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_REDACT)
+
+
+# --- Retries -------------------------------------------------------------------------------------
+
+# The latest moment (time.monotonic) at which a retry of the current call may still start; set by
+# the funnel for the duration of one call. A ContextVar keeps concurrent calls apart.
+_retry_deadline: ContextVar[float | None] = ContextVar("capillary_retry_deadline", default=None)
+
+
+def _clock() -> float:
+    return time.monotonic()  # a module-level function so tests can move time
+
+
+class _BoundedRetry(Retry):
+    """urllib3's Retry, plus: never start a retry that could end after the call's time budget.
+
+    The deadline leaves room for one whole attempt (connect + read timeout), so a call never takes
+    much longer than `retry_total_seconds`, however many retries the count would still allow.
+    """
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Self:
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        deadline = _retry_deadline.get()
+        if deadline is not None and _clock() + retry.get_backoff_time() > deadline:
+            reason = error or urllib3.exceptions.ResponseError("retry time budget spent")
+            raise urllib3.exceptions.MaxRetryError(_pool, url, reason)
+        return retry
+
+
+def _retry_policy(retries: int) -> Retry:
+    return _BoundedRetry(
+        total=retries,
+        connect=retries,  # refused / timed out while connecting: the request never left
+        read=False,  # a read timeout or reset may mean Capillary is working on it: don't pile on
+        status=retries,
+        other=0,
+        allowed_methods=frozenset({"GET"}),  # never a POST, though we only ever GET
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=0.25,  # 0, 0.5, 1.0 s between attempts
+        backoff_max=2.0,
+        raise_on_status=False,  # give us the last answer: its body says which error it is
+        respect_retry_after_header=False,  # never sleep for the server; 429 is not retried at all
+    )
+
+
+# --- Auth ----------------------------------------------------------------------------------------
+
+
+class CapillaryBasicAuth(requests.auth.AuthBase):
+    """Basic auth the Capillary way: base64("<till username>:<md5 hex of the till password>").
+
+    http://developer.capillarytech.com/en/support/solutions/articles/4000154029-basic-authentication
+    As a session `auth` (not a fixed header) so that a ~/.netrc can never replace it. Only the
+    derived header value is kept, never the password.
+    """
+
+    def __init__(self, username: str, password: str) -> None:
+        digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
+        token = base64.b64encode(f"{username}:{digest}".encode()).decode("ascii")
+        self._header = f"Basic {token}"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = self._header
+        return request
+
+    def __repr__(self) -> str:
+        return "CapillaryBasicAuth(...)"
+
+
+# --- One exchange --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Exchange:
+    """What came back from one HTTP call, with nothing that could identify the member."""
+
+    status: int
+    request_id: str | None
+    retry_after: str | None
+    body: bytes
+
+
+_NOT_JSON: Final = object()
+
+
+def _transport_error(exc: requests.RequestException) -> CapillaryError:
+    """Our error for a failed exchange. Built from exception types only: the messages of requests'
+    and urllib3's exceptions contain the URL, and with it the identifier."""
+    match exc:
+        case requests.ConnectTimeout():
+            return Unavailable("Capillary could not be reached in time.")
+        case requests.ReadTimeout():
+            return Unavailable("Capillary did not answer in time.")
+        case requests.exceptions.ChunkedEncodingError():
+            return Unavailable("The connection to Capillary broke during the answer.")
+        case requests.exceptions.ContentDecodingError():
+            return MalformedResponse()
+        case requests.exceptions.SSLError():
+            return Unavailable("The secure connection to Capillary failed.")
+        case requests.exceptions.InvalidURL() | requests.exceptions.MissingSchema():
+            return ConfigurationError("CAPILLARY_BASE_URL is not a valid URL.")
+        case requests.ConnectionError():
+            return Unavailable(_connection_failure(exc))
+    return Unavailable()
+
+
+def _connection_failure(exc: BaseException) -> str:
+    causes = set()
+    for cause in _causes(exc):
+        causes.add(type(cause))
+    if any(issubclass(c, socket.gaierror | urllib3.exceptions.NameResolutionError) for c in causes):
+        return "Capillary's host name could not be resolved."
+    if any(issubclass(c, ConnectionRefusedError) for c in causes):
+        return "Capillary refused the connection."
+    if any(issubclass(c, ConnectionResetError) for c in causes):
+        return "Capillary reset the connection without answering."
+    if any(issubclass(c, http.client.RemoteDisconnected) for c in causes):
+        return "Capillary closed the connection without answering."
+    return "Capillary could not be reached."
+
+
+def _causes(exc: BaseException, depth: int = 0) -> Iterator[BaseException]:
+    """The exception and what it wraps (args, `reason`, cause, context), a few levels deep."""
+    if depth > 6:
+        return
+    yield exc
+    nested = [*exc.args, getattr(exc, "reason", None), exc.__cause__, exc.__context__]
+    for inner in nested:
+        if isinstance(inner, BaseException) and inner is not exc:
+            yield from _causes(inner, depth + 1)
+
+
+# --- The client ----------------------------------------------------------------------------------
+
+
+class CapillaryClient:
+    """Looks members up with `GET /v1.1/customer/get`. Thread-safe enough to share per process."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        username: str,
+        password: str,
+        country_code: str = "",
+        connect_timeout: float = 2.0,
+        read_timeout: float = 5.0,
+        retries: int = 2,
+        retry_total_seconds: float = 8.0,
+        batch_size: int = 10,
+        user_agent: str | None = None,
+    ) -> None:
+        if not base_url:
+            raise ConfigurationError("CAPILLARY_BASE_URL is not set.")
+        if not username or not password:
+            raise ConfigurationError("CAPILLARY_USERNAME and CAPILLARY_PASSWORD must both be set.")
+        if batch_size < 1 or retries < 0 or connect_timeout <= 0 or read_timeout <= 0:
+            raise ValueError("batch_size >= 1, retries >= 0 and positive timeouts are required.")
+        self.base_url = base_url.rstrip("/")
+        self.batch_size = batch_size
+        self.timeout = (connect_timeout, read_timeout)
+        # A retry may start only while a whole attempt still fits in the budget.
+        self._retry_window = retry_total_seconds - connect_timeout - read_timeout
+
+        self._session = requests.Session()
+        self._session.auth = CapillaryBasicAuth(username, password)
+        self._session.headers.update(
+            {
+                "User-Agent": user_agent or _default_user_agent(),
+                "Accept": "application/json",  # format=json decides; Accept for proxies and logs
+            }
+        )
+        if country_code:
+            # Present in every official example; its meaning is undocumented (CONTRACT.md §1).
+            self._session.headers["X-CAP-CLIENT-COUNTRYCODE"] = country_code
+        adapter = HTTPAdapter(
+            pool_connections=4, pool_maxsize=16, max_retries=_retry_policy(retries)
+        )
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+    def __repr__(self) -> str:
+        return f"CapillaryClient(base_url={self.base_url!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- Public calls ---------------------------------------------------------------------------
+
+    def get_customer(
+        self, identifier: Identifier, query: CustomerQuery, *, language: str | None = None
+    ) -> Customer:
+        """One member, or the `CapillaryError` that says why not.
+
+        Docs: https://docs.capillarytech.com/reference/get-customer-details-v1api
+        `language` (e.g. "zh") asks for extended-field labels in that language.
+        """
+        outcome = self.get_customers([identifier], query, language=language)[identifier]
+        if isinstance(outcome, CapillaryError):
+            raise outcome
+        return outcome
+
+    def get_customers(
+        self,
+        identifiers: Sequence[Identifier],
+        query: CustomerQuery,
+        *,
+        language: str | None = None,
+    ) -> dict[Identifier, Customer | CapillaryError]:
+        """Several members of one identifier kind, keyed by the identifiers given.
+
+        Docs (bulk: comma-separated values of one kind):
+        https://docs.capillarytech.com/reference/get-customer-details-v1api
+
+        Calls are made in chunks of `batch_size`. Each answer item is matched to its input by the
+        identifier value it echoes, never by position. An input that no item mentions gets a
+        `MalformedResponse`: Capillary answers every identifier it was asked about (not-found ones
+        included, with code 1012), so a missing one means a broken answer, not a missing member.
+        Per-member failures (not found, deleted, no permission, ...) and failures of one chunk's
+        call (timeout, outage, malformed body) are values in the result; `ConfigurationError` is
+        raised, since no call can succeed. After a 429 no further chunk is attempted.
+        """
+        kinds = {identifier.kind for identifier in identifiers}
+        if len(kinds) > 1:
+            raise ValueError("get_customers takes identifiers of one kind per call.")
+        if not identifiers:
+            return {}
+        kind = IdentifierKind(kinds.pop())
+        params = query.params()
+        headers = self._language_header(language)
+
+        # Re-check every value right before it goes into a URL: an Identifier built by hand could
+        # hold a comma (a bulk call) or anything else parse_identifier refuses.
+        refused: dict[Identifier, CapillaryError] = {}
+        checked: dict[Identifier, Identifier] = {}  # as given -> normalised
+        for identifier in identifiers:
+            try:
+                checked[identifier] = parse_identifier(identifier.value, kind)
+            except InvalidIdentifier as error:
+                refused[identifier] = error
+
+        pending = list(dict.fromkeys(checked.values()))  # each value asked once, in order
+        outcomes: dict[Identifier, Customer | CapillaryError] = {}
+        while pending:
+            chunk, pending = pending[: self.batch_size], pending[self.batch_size :]
+            chunk_outcomes = self._lookup_chunk(kind, chunk, params, headers)
+            outcomes.update(chunk_outcomes)
+            rate_limited = next(
+                (o for o in chunk_outcomes.values() if isinstance(o, RateLimited)), None
+            )
+            if rate_limited is not None:
+                # Asking again now only makes it worse: the rest share the answer.
+                outcomes.update(dict.fromkeys(pending, rate_limited))
+                break
+
+        return {
+            identifier: refused[identifier]
+            if identifier in refused
+            else outcomes[checked[identifier]]
+            for identifier in identifiers
+        }
+
+    # -- One chunk ------------------------------------------------------------------------------
+
+    def _lookup_chunk(
+        self,
+        kind: IdentifierKind,
+        chunk: list[Identifier],
+        params: dict[str, str],
+        headers: dict[str, str],
+    ) -> dict[Identifier, Customer | CapillaryError]:
+        values = ",".join(identifier.value for identifier in chunk)
+        try:
+            envelope, request_id = self._call({kind.value: values, **params}, headers, kind=kind)
+        except ConfigurationError:
+            raise
+        except BatchTooLarge as error:
+            if len(chunk) > 1:
+                return self._split(kind, chunk, params, headers)
+            return {chunk[0]: error}
+        except CapillaryError as error:
+            return dict.fromkeys(chunk, error)
+
+        outcomes = _match(kind, chunk, envelope, request_id)
+        if len(chunk) > 1 and all(isinstance(o, BatchTooLarge) for o in outcomes.values()):
+            # The batch limit is undocumented (CONTRACT.md §3): halve and ask again.
+            return self._split(kind, chunk, params, headers)
+        return outcomes
+
+    def _split(
+        self,
+        kind: IdentifierKind,
+        chunk: list[Identifier],
+        params: dict[str, str],
+        headers: dict[str, str],
+    ) -> dict[Identifier, Customer | CapillaryError]:
+        middle = len(chunk) // 2
+        logger.warning("Capillary refused a batch of %d (1060); splitting it", len(chunk))
+        return {
+            **self._lookup_chunk(kind, chunk[:middle], params, headers),
+            **self._lookup_chunk(kind, chunk[middle:], params, headers),
+        }
+
+    # -- The funnel -----------------------------------------------------------------------------
+
+    def _call(
+        self, params: Mapping[str, str], headers: Mapping[str, str], *, kind: IdentifierKind
+    ) -> tuple[Envelope, str | None]:
+        """One call: the answer's envelope and request id, or the error it stands for (logged)."""
+        started = time.perf_counter()
+        exchange: _Exchange | None = None
+        try:
+            exchange = self._exchange(params, headers)
+            envelope = self._envelope(exchange)
+        except CapillaryError as error:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            # The kind of identifier, never a value; no URL; the request id to trace it by.
+            logger.warning(
+                "Capillary customer/get failed: %s kind=%s status=%s code=%s request_id=%s "
+                "elapsed_ms=%.0f",
+                type(error).__name__,
+                kind,
+                error.http_status,
+                error.code,
+                error.request_id,
+                elapsed_ms,
+            )
+            raise
+        logger.debug(
+            "Capillary customer/get kind=%s status=%d request_id=%s elapsed_ms=%.0f",
+            kind,
+            exchange.status,
+            exchange.request_id,
+            (time.perf_counter() - started) * 1000,
+        )
+        return envelope, exchange.request_id
+
+    def _exchange(self, params: Mapping[str, str], headers: Mapping[str, str]) -> _Exchange:
+        """The one place an HTTP request is made. Always with timeouts; redirects are not followed
+        (Capillary does not redirect, and a redirect would mean a wrong base URL)."""
+        url = self.base_url + CUSTOMER_GET_PATH
+        token = _retry_deadline.set(_clock() + self._retry_window)
+        failure: CapillaryError | None = None
+        try:
+            response = self._session.get(
+                url,
+                params={**params, "format": "json"},
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+            body = response.content  # read it here: a broken body is a transport failure
+        except requests.RequestException as exc:
+            failure = _transport_error(exc)
+        finally:
+            _retry_deadline.reset(token)
+        if failure is not None:
+            # Raised outside the except block on purpose: no chained exception (whose message
+            # holds the URL, and so the identifier) travels with it into error reports.
+            raise failure
+        return _Exchange(
+            status=response.status_code,
+            request_id=response.headers.get(REQUEST_ID_HEADER),
+            retry_after=response.headers.get("Retry-After"),
+            body=body,
+        )
+
+    def _envelope(self, exchange: _Exchange) -> Envelope:
+        """The answer's envelope, or the error the whole answer stands for (CONTRACT.md §3 and
+        docs/contract-notes.md: an HTTP 500 carrying item statuses is an answer, not an outage)."""
+        status, request_id = exchange.status, exchange.request_id
+        payload = _json(exchange.body)
+        envelope = Envelope.from_api(payload)
+        body_code = envelope.status.code if envelope and envelope.status else None
+        error_code = envelope.error_code if envelope else None
+
+        def error[E: CapillaryError](cls: type[E], message: str | None = None, **extra: Any) -> E:
+            return cls(message, request_id=request_id, http_status=status, **extra)
+
+        if status == 401 or body_code == 401:
+            raise error(
+                ConfigurationError,
+                "Capillary rejected the dashboard's till credentials (401).",
+                code=401,
+            )
+        if status == 403 or error_code == 4000:
+            raise error(
+                ConfigurationError,
+                "The till may not read customers: its access group lacks Customer read.",
+                code=error_code or 403,
+            )
+        if status == 429:
+            raise error(RateLimited, retry_after=parse_retry_after(exchange.retry_after))
+        if status == 503 or error_code == 4001:
+            raise error(Unavailable, "Capillary asked to try again later.", code=error_code)
+        if 300 <= status < 400 or status in (404, 405):
+            raise error(
+                ConfigurationError, f"No Capillary customer API at CAPILLARY_BASE_URL ({status})."
+            )
+        if envelope is not None and envelope.items:
+            return envelope  # 200, 201, 500 or 400 with items: read them one by one
+        if status >= 500:
+            raise error(Unavailable)
+        if envelope is not None:
+            if body_code in (400, 1015, 1042):
+                raise error(InvalidIdentifier, code=body_code)
+            if body_code == 1060:
+                raise error(BatchTooLarge, code=body_code)
+            if envelope.items is not None and 200 <= status < 300:
+                return envelope  # an empty list: every input will be reported as unanswered
+        if payload is _NOT_JSON:
+            raise error(MalformedResponse, "Capillary sent something that is not JSON.")
+        raise error(MalformedResponse)
+
+    @staticmethod
+    def _language_header(language: str | None) -> dict[str, str]:
+        if language is None or language == "":
+            return {}
+        if not _LANGUAGE.fullmatch(language):
+            raise ValueError("language must be an ISO code such as 'zh' or 'pt-BR'.")
+        return {"language": language}
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:  # includes UnicodeDecodeError and JSONDecodeError (HTML, truncated, empty)
+        return _NOT_JSON
+
+
+# --- Matching answers to questions ---------------------------------------------------------------
+
+
+def _match(
+    kind: IdentifierKind,
+    chunk: list[Identifier],
+    envelope: Envelope,
+    request_id: str | None,
+) -> dict[Identifier, Customer | CapillaryError]:
+    """Pair each item with the input whose value it echoes (CONTRACT.md §2: never by position).
+
+    A merged member's item (91009) carries the survivor's identifiers; it echoes the user id asked
+    for in `merged_from`, and otherwise pairs by elimination when exactly one input and one item
+    are left unmatched. Whatever stays unmatched is reported as unanswered.
+    """
+    by_value = {identifier.value: identifier for identifier in chunk}
+    outcomes: dict[Identifier, Customer | CapillaryError] = {}
+    unmatched_items = []
+    for item in envelope.items or ():
+        identifier = next(
+            (
+                by_value[value]
+                for value in _echoed_values(kind, item)
+                if value in by_value and by_value[value] not in outcomes
+            ),
+            None,
+        )
+        if identifier is None:
+            unmatched_items.append(item)
+        else:
+            outcomes[identifier] = _outcome(item, request_id)
+
+    unanswered = [identifier for identifier in chunk if identifier not in outcomes]
+    if len(unanswered) == 1 and len(unmatched_items) == 1:
+        outcomes[unanswered[0]] = _outcome(unmatched_items[0], request_id)
+    else:
+        for identifier in unanswered:
+            outcomes[identifier] = MalformedResponse(
+                "Capillary's answer did not include this member.", request_id=request_id
+            )
+    return outcomes
+
+
+_ECHO_KEYS: Final = {
+    IdentifierKind.MOBILE: ("mobile",),
+    IdentifierKind.EMAIL: ("email",),
+    IdentifierKind.EXTERNAL_ID: ("external_id",),
+    IdentifierKind.USER_ID: ("user_id", "id", "merged_from"),
+    IdentifierKind.CARD_NUMBER: ("card_number",),
+    IdentifierKind.CARD_EXTERNAL_ID: ("card_external_id",),
+}
+
+
+def _echoed_values(kind: IdentifierKind, item: JSONMapping) -> Iterator[str]:
+    """The values of `kind` an item carries, normalised like our inputs."""
+    raw: list[Any] = [item.get(key) for key in _ECHO_KEYS[kind]]
+    if kind in (IdentifierKind.CARD_NUMBER, IdentifierKind.CARD_EXTERNAL_ID):
+        raw += [card.get(kind.value) for card in listing(item.get("card_details"), "card") or ()]
+    for value in raw:
+        value_text = text(value)
+        if value_text is None:
+            continue
+        try:
+            yield parse_identifier(value_text, kind).value
+        except InvalidIdentifier:
+            yield value_text  # an odd echo can still equal an input exactly
+
+
+def _outcome(item: JSONMapping, request_id: str | None) -> Customer | CapillaryError:
+    """A member, or the error its item status stands for."""
+    status = ItemStatus.from_api(item.get("item_status"))
+    has_data = not is_blank(first(item, "firstname", "lastname", "user_id", "email", "mobile"))
+    if status.success or (status.code in PARTIAL_DATA_CODES and has_data):
+        return Customer.from_api(item, request_id=request_id)
+    return error_for_item(status.code, request_id=request_id)
+
+
+# --- Django glue ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def client_from_settings() -> CapillaryClient:
+    """The process's client, built from the CAPILLARY_* settings (and rebuilt when they change)."""
+    from django.conf import settings
+
+    return CapillaryClient(
+        base_url=settings.CAPILLARY_BASE_URL,
+        username=settings.CAPILLARY_USERNAME,
+        password=settings.CAPILLARY_PASSWORD,
+        country_code=settings.CAPILLARY_COUNTRY_CODE,
+        connect_timeout=settings.CAPILLARY_CONNECT_TIMEOUT,
+        read_timeout=settings.CAPILLARY_READ_TIMEOUT,
+        retries=settings.CAPILLARY_RETRIES,
+        retry_total_seconds=settings.CAPILLARY_RETRY_TOTAL_SECONDS,
+        batch_size=settings.CAPILLARY_BATCH_SIZE,
+    )
+
+
+@receiver(setting_changed)
+def _forget_client(*, setting: str, **kwargs: Any) -> None:
+    # Tests override CAPILLARY_* settings: the next call builds a client that uses them.
+    if setting.startswith("CAPILLARY_"):
+        client_from_settings.cache_clear()
