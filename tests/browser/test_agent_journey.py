@@ -1,0 +1,129 @@
+"""The agent's journey in a real browser: sign in, find members, read their view, survive faults."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.usefixtures("agent_user")
+
+
+def search(page: Page, text: str, kind: str = "") -> None:
+    box = page.get_by_label("Find a member")
+    box.fill(text)
+    if kind:
+        page.get_by_label("Identifier kind").select_option(kind)
+    box.press("Enter")
+
+
+def test_agent_signs_in_and_the_search_box_has_focus(page: Page, app: str):
+    sign_in(page, app)
+    expect(page.get_by_label("Find a member")).to_be_focused()
+    expect(page.get_by_text("Ada")).to_be_visible()
+    screenshot(page, "search")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("demo.near@example.com", ""),
+        ("+91 98000 00011", ""),
+        ("DEMO-NEAR", "external_id"),
+        ("7100 0000 0000 0011", ""),
+        ("50000011", "id"),
+    ],
+)
+def test_agent_finds_a_member_by_each_identifier_kind(page: Page, app: str, text: str, kind: str):
+    sign_in(page, app)
+    search(page, text, kind)
+    expect(page).to_have_url(f"{app}/customers/50000011/")
+    expect(page.locator("#tier-progress")).to_contain_text("Platinum")
+    assert text.split()[0] not in page.url
+
+
+def test_tier_bars_show_the_right_percentages(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "demo.near@example.com")
+    bar = page.locator("#tier-progress progress").first
+    expect(bar).to_have_attribute("value", "96")
+    expect(page.locator("#tier-progress .percent").first).to_have_text("96%")
+    screenshot(page, "customer-view")
+
+
+def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "demo.coupons@example.com")
+    panel = page.locator("#coupon-history")
+    first_page = panel.locator("td.mono").all_inner_texts()
+    assert len(first_page) == 10
+
+    panel.get_by_role("link", name="Next →").click()
+    expect(panel.get_by_text("Page 2")).to_be_visible()
+    second_page = panel.locator("td.mono").all_inner_texts()
+    assert len(second_page) == 10
+    assert not set(first_page) & set(second_page)
+    expect(page).to_have_url(f"{app}/customers/50000005/")  # the page itself did not reload
+
+    panel.get_by_role("link", name="← Previous").click()
+    expect(panel.get_by_text("Page 1")).to_be_visible()
+    assert panel.locator("td.mono").all_inner_texts() == first_page
+
+    panel.get_by_label("Order by").select_option("valid_till")
+    panel.get_by_label("Direction").select_option("asc")
+    expect(panel.locator("td.mono").first).not_to_have_text(first_page[0])
+    screenshot(page, "coupons")
+
+
+def test_agent_sees_the_fraud_banner(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "demo.fraud.confirmed@example.com")
+    banner = page.get_by_role("alert").filter(has_text="Fraud")
+    expect(banner).to_contain_text("Fraud: Confirmed")
+    screenshot(page, "fraud-banner")
+
+
+def test_agent_sees_not_found_and_pii_deleted_states(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "nobody@example.com")
+    expect(page.locator("#search-feedback")).to_contain_text("No member found")
+    search(page, "demo.deleted@example.com")
+    expect(page.locator("#search-feedback")).to_contain_text("deleted after a PII delete request")
+    screenshot(page, "pii-deleted")
+
+
+def test_invalid_input_gets_a_message_under_the_box(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "12ab", "mobile")
+    expect(page.locator("#search-feedback")).to_contain_text("mobile")
+    expect(page.get_by_label("Find a member")).to_have_attribute("aria-invalid", "true")
+
+
+def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
+    page: Page, app: str, settings
+):
+    sign_in(page, app)
+    search(page, "demo.gold@example.com")
+    expect(page.locator("#profile")).to_contain_text("demo.gold@example.com")
+
+    # Capillary goes away: a coupon page fails in its own panel; the rest of the page stays.
+    good_url = settings.CAPILLARY_BASE_URL
+    settings.CAPILLARY_BASE_URL = "http://127.0.0.1:9/sandbox"
+    panel = page.locator("#coupon-history")
+    panel.get_by_label("Status").select_option("redeemed")
+    expect(panel.get_by_role("alert")).to_contain_text("Capillary didn't answer.")
+    expect(page.locator("#profile")).to_contain_text("demo.gold@example.com")
+    screenshot(page, "upstream-down")
+
+    settings.CAPILLARY_BASE_URL = good_url
+    panel.get_by_role("link", name="Retry").click()
+    expect(panel.get_by_role("alert")).to_have_count(0)
+    expect(panel.locator(".badge").first).to_have_text(re.compile("Redeemed"))
+
+
+def test_rate_limited_member_says_when_to_retry(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "demo.ratelimited@example.com")
+    expect(page.locator("#search-feedback")).to_contain_text("Capillary is busy. Retry in 30 s.")
+    expect(page.locator("#search-feedback").get_by_role("button", name="Retry")).to_be_visible()
