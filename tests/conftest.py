@@ -20,12 +20,12 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def agent(django_user_model):  # type: ignore[no-untyped-def]
+def agent(django_user_model):
     return django_user_model.objects.create_user("agent", password=PASSWORD, first_name="Ada")
 
 
 @pytest.fixture
-def agent_client(client: Client, agent) -> Client:  # type: ignore[no-untyped-def]
+def agent_client(client: Client, agent) -> Client:
     client.force_login(agent)
     return client
 
@@ -55,7 +55,7 @@ def upstream(monkeypatch: pytest.MonkeyPatch) -> UpstreamSpy:
     spy = UpstreamSpy()
     send = HTTPAdapter.send
 
-    def counting_send(self: HTTPAdapter, request: PreparedRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting_send(self: HTTPAdapter, request: PreparedRequest, *args, **kwargs):
         spy.requests.append(request)
         return send(self, request, *args, **kwargs)
 
@@ -64,7 +64,7 @@ def upstream(monkeypatch: pytest.MonkeyPatch) -> UpstreamSpy:
 
 
 @pytest.fixture
-def live_upstream(settings, sandbox_url: str) -> str:  # type: ignore[no-untyped-def]
+def live_upstream(settings, sandbox_url: str) -> str:
     """Point the dashboard at the sandbox process, over real HTTP."""
     settings.CAPILLARY_BASE_URL = sandbox_url
     return sandbox_url

@@ -12,6 +12,9 @@ class Capability(models.Model):
         default_permissions = ()
         permissions = [(cap.value, cap.label) for cap in Cap]
 
+    def __str__(self) -> str:
+        return "membercare capability"
+
 
 class StaffProfile(models.Model):
     """What membercare knows of a member of staff beyond Django's user."""

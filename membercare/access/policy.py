@@ -8,15 +8,13 @@ on any view without a declaration, so a new view cannot be forgotten.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from membercare.access.capabilities import Cap
-
-View = TypeVar("View", bound=Callable[..., Any])
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -55,7 +53,7 @@ def viewer_of(request: HttpRequest) -> Viewer:
     return viewer
 
 
-def requires(*caps: Cap, any_of: bool = False) -> Callable[[View], View]:
+def requires[View: Callable[..., Any]](*caps: Cap, any_of: bool = False) -> Callable[[View], View]:
     """The view needs every one of `caps` (or, with any_of, at least one); else 403."""
 
     def decorator(view: View) -> View:
@@ -74,13 +72,13 @@ def requires(*caps: Cap, any_of: bool = False) -> Callable[[View], View]:
     return decorator
 
 
-def signed_in(view: View) -> View:
+def signed_in[View: Callable[..., Any]](view: View) -> View:
     """Any signed-in user (LoginRequiredMiddleware does the checking)."""
     view.access_policy = SIGNED_IN  # type: ignore[attr-defined]
     return view
 
 
-def public(view: View) -> View:
+def public[View: Callable[..., Any]](view: View) -> View:
     """No sign-in needed (the sign-in page itself, the sandbox with its own auth)."""
     view = login_not_required(view)
     view.access_policy = PUBLIC  # type: ignore[attr-defined]

@@ -100,7 +100,7 @@ def describe_expression(
 def _strategy_label(strategy: UpgradeStrategy) -> str:
     if strategy.tracker and strategy.tracker.name:
         return strategy.tracker.name
-    return strategy_name(strategy.based_on)
+    return strategy_name(strategy.based_on or "")
 
 
 def _add_months(day: date, months: int) -> date:

@@ -82,9 +82,7 @@ class TransactionList:
 
 def find_member(*, text: str, kind: IdentifierKind | None) -> Found:
     """Validate what the agent typed and find the member (InvalidIdentifier before any call)."""
-    identifier = parse_identifier(
-        text, kind, dial_code=getattr(settings, "CAPILLARY_MOBILE_DIAL_CODE", "")
-    )
+    identifier = parse_identifier(text, kind, dial_code=settings.CAPILLARY_MOBILE_DIAL_CODE)
     key = _cache_key("search", f"{identifier.kind}:{identifier.value}")
     found: Found | None = cache.get(key)
     if found is None:

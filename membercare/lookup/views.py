@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from membercare.capillary.errors import (
     InvalidIdentifier,
 )
 from membercare.capillary.identifiers import detect_kind
+from membercare.http import HtmxHttpRequest
 from membercare.lookup import services
 from membercare.lookup.charts import day_of, describe_expression, expiry_by_month, next_expiry
 from membercare.lookup.forms import (
@@ -41,19 +42,19 @@ CUSTOMER_PAGE = "lookup/customer.html"
 
 
 @require_GET
-def home(request: HttpRequest) -> TemplateResponse:
+def home(request: HtmxHttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "lookup/search.html", {"form": SearchForm()})
 
 
 @require_POST
-def detect(request: HttpRequest) -> TemplateResponse:
+def detect(request: HtmxHttpRequest) -> TemplateResponse:
     """What kind of identifier the agent is typing (no upstream call)."""
     kind = detect_kind(request.POST.get("q", "")[:256])
     return TemplateResponse(request, "lookup/_search.html#detected-kind", {"detected": kind})
 
 
 @require_POST
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find the member and open their view. A POST, so identifiers stay out of URLs and logs."""
     form = SearchForm(request.POST)
     if not form.is_valid():
@@ -85,7 +86,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def customer(request: HttpRequest, user_id: int) -> HttpResponse:
+def customer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     # htmx asks for the view alone (Retry); a history restore or a plain visit gets the page.
     as_partial = request.htmx and not request.htmx.history_restore_request
     template = f"{CUSTOMER_PAGE}#customer-view" if as_partial else CUSTOMER_PAGE
@@ -93,7 +94,7 @@ def customer(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
-def refresh(request: HttpRequest, user_id: int) -> HttpResponse:
+def refresh(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """Ask Capillary again, bypassing the cache."""
     services.forget_member(user_id=user_id)
     if not request.htmx:
@@ -102,22 +103,22 @@ def refresh(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_GET
-def profile(request: HttpRequest, user_id: int) -> HttpResponse:
+def profile(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _panel(request, user_id, "profile")
 
 
 @require_GET
-def tiers(request: HttpRequest, user_id: int) -> HttpResponse:
+def tiers(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _panel(request, user_id, "tier-progress")
 
 
 @require_GET
-def points(request: HttpRequest, user_id: int) -> HttpResponse:
+def points(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _panel(request, user_id, "points")
 
 
 @require_GET
-def coupons(request: HttpRequest, user_id: int) -> HttpResponse:
+def coupons(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     controls = CouponControls(request.GET)
     if not controls.is_valid():
         invalid = {"coupons_invalid": True, "coupons": None}
@@ -133,7 +134,7 @@ def coupons(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_GET
-def transactions(request: HttpRequest, user_id: int) -> HttpResponse:
+def transactions(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     controls = TransactionControls(request.GET)
     if not controls.is_valid():
         invalid = {"transactions_invalid": True, "transactions": None}
@@ -143,7 +144,7 @@ def transactions(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _panel(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     user_id: int,
     name: str,
     own_data: dict[str, Any] | None = None,
@@ -167,7 +168,7 @@ def _panel(
 
 
 def _customer_response(
-    request: HttpRequest, user_id: int, *, template: str, extra: dict[str, Any] | None = None
+    request: HtmxHttpRequest, user_id: int, *, template: str, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     try:
         snapshot = services.member_snapshot(user_id=user_id)
@@ -192,6 +193,7 @@ def _page_context(user_id: int) -> dict[str, Any]:
     """What every rendering of the customer page needs, whatever state its data is in."""
     return {
         "user_id": user_id,
+        "problem": None,
         "form": SearchForm(),
         "coupon_order_choices": COUPON_ORDER_CHOICES,
         "coupon_direction_choices": COUPON_DIRECTION_CHOICES,
@@ -276,7 +278,7 @@ def _transaction_controls(user_id: int, kind: str) -> dict[str, Any]:
 
 
 def _search_feedback(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     form: SearchForm,
     *,
     status: int,
@@ -290,7 +292,7 @@ def _search_feedback(
     return TemplateResponse(request, "lookup/search.html", context, status=status)
 
 
-def _member_gone(request: HttpRequest, outcome: str, *, status: int) -> HttpResponse:
+def _member_gone(request: HtmxHttpRequest, outcome: str, *, status: int) -> HttpResponse:
     context = {"form": SearchForm(), "outcome": outcome}
     if request.htmx:
         response = TemplateResponse(

@@ -55,14 +55,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def app(live_server, settings, sandbox_url):  # type: ignore[no-untyped-def]
+def app(live_server, settings, sandbox_url):
     """The dashboard, live, with the sandbox process as its Capillary."""
     settings.CAPILLARY_BASE_URL = sandbox_url
     return live_server.url
 
 
 @pytest.fixture
-def agent_user(transactional_db):  # type: ignore[no-untyped-def]
+def agent_user(transactional_db):
     return get_user_model().objects.create_user("agent", password=PASSWORD, first_name="Ada")
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-DEMO_USERS = {
+DEMO_USERS: dict[str, dict[str, Any]] = {
     "agent": {"first_name": "Ada", "last_name": "Agent"},
     "manager": {"first_name": "Sam", "last_name": "Manager"},
     "admin": {"first_name": "Avery", "last_name": "Admin", "is_staff": True, "is_superuser": True},
