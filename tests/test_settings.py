@@ -6,7 +6,7 @@ import pytest
 
 
 def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    code = "import django; from django.conf import settings; settings.SECRET_KEY; print(settings.DEBUG)"
+    code = "from django.conf import settings; settings.SECRET_KEY; print(settings.DEBUG)"
     return subprocess.run(
         [sys.executable, "-c", code],
         env={
