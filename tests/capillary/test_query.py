@@ -1,0 +1,106 @@
+"""Which parts of a member are asked for, as query parameters (CONTRACT.md section 1)."""
+
+import pytest
+
+from membercare.capillary.query import (
+    FULL_VIEW,
+    CustomerQuery,
+    coupons_page,
+    transactions_only,
+)
+
+
+def test_full_view_asks_for_every_part_the_dashboard_shows():
+    assert FULL_VIEW.params() == {
+        "card_details": "true",
+        "expired_points": "true",
+        "expiry_schedule": "true",
+        "fraud_details": "true",
+        "mlp": "true",
+        "ndnc_status": "true",
+        "next_slab": "true",
+        "optin_status": "true",
+        "points_summary": "true",
+        "registered_store": "true",
+        "registered_till": "true",
+        "slab_history": "true",
+        "subscriptions": "true",
+        "transactions": "true",
+        "user_id": "true",
+        "coupon_limit": "11",
+        "type": "ALL",
+        "gap_to_upgrade_for": "0",
+        "gap_to_renew_for": "0",
+    }
+
+
+def test_a_narrow_query_turns_off_the_sections_capillary_sends_by_default():
+    assert CustomerQuery(embed=frozenset({"user_id"})).params() == {
+        "user_id": "true",
+        "fraud_details": "false",
+        "registered_store": "false",
+        "registered_till": "false",
+    }
+
+
+def test_coupons_page_asks_for_the_user_id_and_one_page_of_coupons_only():
+    query = coupons_page(
+        limit=11, offset=20, order_by="valid_till", sort_order="asc", status="active"
+    )
+    assert query.params() == {
+        "user_id": "true",
+        "fraud_details": "false",
+        "registered_store": "false",
+        "registered_till": "false",
+        "coupon_limit": "11",
+        "coupon_offset": "20",
+        "coupon_order_by": "valid_till",
+        "coupon_sort_order": "asc",
+        "coupon_status": "active",
+    }
+
+
+def test_transactions_only_asks_for_transactions_of_a_type_at_a_store_and_no_coupons():
+    assert transactions_only(type="RETURN", store_code="aurora.flagship").params() == {
+        "user_id": "true",
+        "transactions": "true",
+        "fraud_details": "false",
+        "registered_store": "false",
+        "registered_till": "false",
+        "coupon_limit": "0",
+        "type": "RETURN",
+        "store_code": "aurora.flagship",
+    }
+
+
+def test_queries_are_hashable_so_they_can_key_a_cache():
+    assert hash(coupons_page(11, 10)) == hash(coupons_page(11, 10))
+    assert CustomerQuery(embed={"user_id", "mlp"}) == CustomerQuery(  # type: ignore[arg-type]
+        embed=frozenset({"mlp", "user_id"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (CustomerQuery(embed=frozenset({"coupons"})), "Unknown embed flags: coupons"),
+        (CustomerQuery(coupon_limit=-1), "coupon_limit"),
+        (CustomerQuery(coupon_offset=-10), "coupon_offset"),
+        (CustomerQuery(coupon_order_by="price"), "coupon_order_by"),
+        (CustomerQuery(coupon_sort_order="up"), "coupon_sort_order"),
+        (CustomerQuery(coupon_status="used"), "coupon_status"),
+        (CustomerQuery(transaction_type="regular"), "type"),
+        (CustomerQuery(store_code="a,b"), "store_code"),
+        (CustomerQuery(gap_to_upgrade_for=0), "needs 'mlp'"),
+        (CustomerQuery(embed=frozenset({"mlp"}), gap_to_renew_for=-1), "gap_to_renew_for"),
+        (CustomerQuery(program_id=0), "program_id"),
+    ],
+)
+def test_values_outside_the_contract_are_refused(query, message):
+    with pytest.raises(ValueError, match=message):
+        query.params()
+
+
+def test_embed_must_be_a_collection_of_names_not_one_string():
+    with pytest.raises(ValueError, match="not a string"):
+        CustomerQuery(embed="user_id")  # type: ignore[arg-type]
