@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from membercare.access.policy import public, signed_in
+
 urlpatterns = [
     path("", include("membercare.lookup.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", signed_in(auth_views.LogoutView.as_view()), name="logout"),
     path("access/", include("membercare.access.urls")),
     path("audit/", include("membercare.audit.urls")),
     path("admin/", admin.site.urls),

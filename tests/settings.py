@@ -8,15 +8,15 @@ PostgreSQL and Redis.
 import os
 
 os.environ["DEBUG"] = "false"
-os.environ["SECRET_KEY"] = "test-only-secret-key"  # noqa: S105
+os.environ["SECRET_KEY"] = "test-only-secret-key"
 os.environ["SANDBOX_ENABLED"] = "true"
 os.environ["CAPILLARY_BASE_URL"] = "http://127.0.0.1:9/sandbox"  # tests point it at a live sandbox
 os.environ["CAPILLARY_USERNAME"] = "sandbox.till"
-os.environ["CAPILLARY_PASSWORD"] = "sandbox-till-password"  # noqa: S105
+os.environ["CAPILLARY_PASSWORD"] = "sandbox-till-password"
 os.environ["CAPILLARY_COUNTRY_CODE"] = "IN"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from membercare.settings import *  # noqa: E402, F403
+from membercare.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast personas
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

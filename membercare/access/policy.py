@@ -34,6 +34,19 @@ class Viewer:
     def can_any(self, caps: Iterable[Cap]) -> bool:
         return any(cap in self.capabilities for cap in caps)
 
+    @property
+    def transaction_scope(self) -> str | None:
+        """Which transactions they see: None, none; "", every store's; a store code, that store's.
+
+        Store managers' transactions are fetched with Capillary's store_code filter, so other
+        stores' never reach the dashboard for them.
+        """
+        if self.can(Cap.TRANSACTIONS):
+            return ""
+        if self.can(Cap.STORE_TRANSACTIONS) and self.store_code:
+            return self.store_code
+        return None
+
 
 def viewer_for(user: Any) -> Viewer:
     if not user.is_authenticated or not user.is_active:
@@ -42,6 +55,16 @@ def viewer_for(user: Any) -> Viewer:
     capabilities = frozenset(cap for cap in Cap if cap.permission in granted)
     profile = getattr(user, "staff_profile", None)
     return Viewer(capabilities, store_code=profile.store_code if profile else "")
+
+
+def viewer_for_group(group: Any) -> Viewer:
+    """What members of an access group may see (the admins' "view as this group" preview)."""
+    granted = set(
+        group.permissions.filter(content_type__app_label="access").values_list(
+            "codename", flat=True
+        )
+    )
+    return Viewer(frozenset(cap for cap in Cap if cap.value in granted), preview_of=group.name)
 
 
 def viewer_of(request: HttpRequest) -> Viewer:
@@ -62,7 +85,7 @@ def requires[View: Callable[..., Any]](*caps: Cap, any_of: bool = False) -> Call
             viewer = viewer_of(request)
             allowed = viewer.can_any(caps) if any_of else all(viewer.can(c) for c in caps)
             if not allowed:
-                _on_denied(request, caps)
+                _on_denied(request, caps, kwargs.get("user_id"))
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -85,10 +108,16 @@ def public[View: Callable[..., Any]](view: View) -> View:
     return view
 
 
-def _on_denied(request: HttpRequest, caps: tuple[Cap, ...]) -> None:
-    """Hook for the audit trail (set by membercare.audit at startup)."""
-    for listener in DENIED_LISTENERS:
-        listener(request, caps)
+def _on_denied(request: HttpRequest, caps: tuple[Cap, ...], member_id: Any) -> None:
+    # Imported here: the audit app's views use this module's decorators.
+    from membercare.audit.events import record
 
-
-DENIED_LISTENERS: list[Callable[[HttpRequest, tuple[Cap, ...]], None]] = []
+    record(
+        request,
+        action="denied",
+        outcome="denied",
+        member_id=member_id if isinstance(member_id, int) else None,
+        detail={"needs": [cap.value for cap in caps], "view": request.resolver_match.view_name}
+        if request.resolver_match
+        else {"needs": [cap.value for cap in caps]},
+    )

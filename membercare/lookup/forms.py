@@ -53,3 +53,48 @@ class CouponControls(forms.Form):
 
 class TransactionControls(forms.Form):
     type = forms.ChoiceField(choices=TRANSACTION_TYPE_CHOICES, required=False)
+
+
+VERIFY_FIELD_CHOICES = [("mobile", "Mobile"), ("email", "Email"), ("name", "Name")]
+REVEAL_FIELD_CHOICES = [
+    ("name", "Name"),
+    ("mobile", "Mobile"),
+    ("email", "Email"),
+    ("external_id", "External ID"),
+    ("cards", "Cards"),
+    ("fields", "More fields"),
+]
+
+
+class VerifyForm(forms.Form):
+    field = forms.ChoiceField(label="Check", choices=VERIFY_FIELD_CHOICES)
+    value = forms.CharField(
+        label="What the caller says",
+        max_length=256,
+        error_messages={"required": "Type what the caller says."},
+    )
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(choices=REVEAL_FIELD_CHOICES)
+    reason = forms.CharField(
+        label="Reason",
+        min_length=10,
+        max_length=300,
+        error_messages={
+            "required": "Say why you need to see it.",
+            "min_length": "Say why you need to see it, in a few words (10 characters or more).",
+        },
+    )
+
+
+class PreviewForm(forms.Form):
+    user_id = forms.IntegerField(
+        label="Capillary user ID",
+        min_value=1,
+        max_value=999_999_999_999,
+        error_messages={
+            "required": "Type a Capillary user ID.",
+            "invalid": "A user ID is a number.",
+        },
+    )

@@ -5,7 +5,7 @@ refreshes and re-opens within the TTL cost none. Coupon pages and transaction fi
 the first view's ask Capillary for just that part.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -80,13 +80,13 @@ class TransactionList:
     fetched_at: datetime
 
 
-def find_member(*, text: str, kind: IdentifierKind | None) -> Found:
+def find_member(*, text: str, kind: IdentifierKind | None, store_code: str = "") -> Found:
     """Validate what the agent typed and find the member (InvalidIdentifier before any call)."""
     identifier = parse_identifier(text, kind, dial_code=settings.CAPILLARY_MOBILE_DIAL_CODE)
     key = _cache_key("search", f"{identifier.kind}:{identifier.value}")
     found: Found | None = cache.get(key)
     if found is None:
-        snapshot = _fetch(identifier)
+        snapshot = _fetch(identifier, _full_view(store_code))
         customer = snapshot.customer
         if customer.user_id is None:
             # FULL_VIEW asks for user_id; without it there is no page to open.
@@ -94,25 +94,30 @@ def find_member(*, text: str, kind: IdentifierKind | None) -> Found:
                 "Capillary's answer had no user id.", request_id=customer.request_id
             )
         found = Found(user_id=customer.user_id, merged_from=customer.merged_from)
-        cache.set(_snapshot_key(found.user_id), snapshot, settings.CUSTOMER_CACHE_SECONDS)
+        cache.set(
+            _snapshot_key(found.user_id, store_code), snapshot, settings.CUSTOMER_CACHE_SECONDS
+        )
         cache.set(key, found, settings.CUSTOMER_CACHE_SECONDS)
     return found
 
 
-def member_snapshot(*, user_id: int, refresh: bool = False) -> Snapshot:
-    """The member's full record: from the cache within the TTL, else one upstream call."""
-    key = _snapshot_key(user_id)
-    snapshot: Snapshot | None = None if refresh else cache.get(key)
+def member_snapshot(*, user_id: int, store_code: str = "") -> Snapshot:
+    """The member's full record: from the cache within the TTL, else one upstream call.
+
+    With a store code (store managers), its transactions are only that store's.
+    """
+    key = _snapshot_key(user_id, store_code)
+    snapshot: Snapshot | None = cache.get(key)
     if snapshot is None:
-        snapshot = _fetch(_by_user_id(user_id))
+        snapshot = _fetch(_by_user_id(user_id), _full_view(store_code))
         cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
     return snapshot
 
 
-def coupon_page(*, user_id: int, query: CouponQuery) -> CouponPage:
+def coupon_page(*, user_id: int, query: CouponQuery, store_code: str = "") -> CouponPage:
     """One page of coupons; pages past the first view's ask Capillary for coupons only."""
     if query.is_first_view:
-        snapshot = member_snapshot(user_id=user_id)
+        snapshot = member_snapshot(user_id=user_id, store_code=store_code)
         coupons, fetched_at = snapshot.customer.coupons or (), snapshot.fetched_at
     else:
         key = _cache_key("coupons", f"{user_id}:{_generation(user_id)}:{query}")
@@ -138,15 +143,19 @@ def coupon_page(*, user_id: int, query: CouponQuery) -> CouponPage:
     )
 
 
-def recent_transactions(*, user_id: int, type: str) -> TransactionList:
-    """The most recent transactions of one type (or ALL, which the first view already has)."""
+def recent_transactions(*, user_id: int, type: str, store_code: str = "") -> TransactionList:
+    """The most recent transactions of one type (or ALL, which the first view already has).
+
+    With a store code, only that store's: Capillary filters them, so no others reach us.
+    """
     if type == DEFAULT_TRANSACTION_TYPE:
-        snapshot = member_snapshot(user_id=user_id)
+        snapshot = member_snapshot(user_id=user_id, store_code=store_code)
     else:
-        key = _cache_key("transactions", f"{user_id}:{_generation(user_id)}:{type}")
+        key = _cache_key("transactions", f"{user_id}:{_generation(user_id)}:{type}:{store_code}")
         snapshot = cache.get(key)
         if snapshot is None:
-            snapshot = _fetch(_by_user_id(user_id), transactions_only(type=type, store_code=None))
+            query = transactions_only(type=type, store_code=store_code or None)
+            snapshot = _fetch(_by_user_id(user_id), query)
             cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
     transactions = snapshot.customer.transactions or ()
     return TransactionList(
@@ -155,9 +164,10 @@ def recent_transactions(*, user_id: int, type: str) -> TransactionList:
 
 
 def forget_member(*, user_id: int) -> None:
-    """Drop all cached of the member: the next reads ask Capillary (the Refresh button)."""
-    cache.delete(_snapshot_key(user_id))
-    # Coupon pages and transaction filters are keyed by a generation: a new one orphans them all.
+    """Drop all cached of the member: the next reads ask Capillary (the Refresh button).
+
+    Every key of the member holds a generation: a new one orphans them all.
+    """
     cache.set(_cache_key("generation", str(user_id)), timezone.now().timestamp(), None)
 
 
@@ -174,8 +184,12 @@ def _by_user_id(user_id: int) -> Identifier:
     return Identifier(kind=IdentifierKind.USER_ID, value=str(user_id))
 
 
-def _snapshot_key(user_id: int) -> str:
-    return _cache_key("member", str(user_id))
+def _full_view(store_code: str) -> CustomerQuery:
+    return replace(FULL_VIEW, store_code=store_code) if store_code else FULL_VIEW
+
+
+def _snapshot_key(user_id: int, store_code: str) -> str:
+    return _cache_key("member", f"{user_id}:{_generation(user_id)}:{store_code}")
 
 
 def _cache_key(purpose: str, value: str) -> str:

@@ -13,4 +13,7 @@ urlpatterns = [
     path("customers/<int:user_id>/points/", views.points, name="customer-points"),
     path("customers/<int:user_id>/coupons/", views.coupons, name="customer-coupons"),
     path("customers/<int:user_id>/transactions/", views.transactions, name="customer-transactions"),
+    path("customers/<int:user_id>/verify/", views.verify, name="customer-verify"),
+    path("customers/<int:user_id>/reveal/", views.reveal, name="customer-reveal"),
+    path("customers/as-group/<int:group_id>/", views.group_preview, name="group-preview"),
 ]

@@ -1,7 +1,8 @@
 """The agent's screen: one search box, and the customer view whose panels are htmx partials.
 
-Every panel URL answers with its partial to htmx and with the whole page otherwise, so each
-link and form works without JavaScript.
+Every panel URL answers with its partial to htmx and with the whole page otherwise, so each link
+and form works without JavaScript. Every view declares the capability it needs; what a viewer may
+not see is removed from the record before any template gets it (membercare.access.masking).
 """
 
 from dataclasses import replace
@@ -9,13 +10,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.models import Group
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
+from membercare.access.capabilities import Cap
+from membercare.access.masking import ContactField, visible_record
+from membercare.access.policy import Viewer, requires, viewer_for_group, viewer_of
+from membercare.audit.events import recent_viewers, record
 from membercare.capillary.errors import (
     CapillaryError,
     CustomerDeleted,
@@ -32,20 +39,27 @@ from membercare.lookup.forms import (
     COUPON_STATUS_CHOICES,
     TRANSACTION_TYPE_CHOICES,
     CouponControls,
+    PreviewForm,
+    RevealForm,
     SearchForm,
     TransactionControls,
+    VerifyForm,
 )
 from membercare.lookup.problems import problem_from
 from membercare.lookup.services import CouponQuery
+from membercare.lookup.verification import contact_matches, too_many_attempts
 
 CUSTOMER_PAGE = "lookup/customer.html"
+VIEW_PARTIAL = f"{CUSTOMER_PAGE}#customer-view"
 
 
+@requires(Cap.LOOKUP)
 @require_GET
 def home(request: HtmxHttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "lookup/search.html", {"form": SearchForm()})
 
 
+@requires(Cap.LOOKUP)
 @require_POST
 def detect(request: HtmxHttpRequest) -> TemplateResponse:
     """What kind of identifier the agent is typing (no upstream call)."""
@@ -53,70 +67,85 @@ def detect(request: HtmxHttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "lookup/_search.html#detected-kind", {"detected": kind})
 
 
+@requires(Cap.LOOKUP)
 @require_POST
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find the member and open their view. A POST, so identifiers stay out of URLs and logs."""
     form = SearchForm(request.POST)
     if not form.is_valid():
+        record(request, action="search", outcome="invalid")
         return _search_feedback(request, form, status=422)
+    kind = form.identifier_kind()
     try:
-        found = services.find_member(text=form.cleaned_data["q"], kind=form.identifier_kind())
+        identifier = services.read_identifier(text=form.cleaned_data["q"], kind=kind)
     except InvalidIdentifier as error:
+        record(request, action="search", outcome="invalid", identifier_kind=kind or "")
         form.add_error("q", error.message)
         return _search_feedback(request, form, status=422)
-    except CustomerNotFound:
-        return _search_feedback(request, form, status=404, outcome="not-found")
-    except CustomerDeleted:
-        return _search_feedback(request, form, status=410, outcome="deleted")
+    searched = {"identifier_kind": identifier.kind, "identifier_value": identifier.value}
+    try:
+        found = services.find_member(identifier=identifier, store_code=_scope(request))
     except CapillaryError as error:
-        return _search_feedback(request, form, status=503, problem=problem_from(error))
+        outcome, status = _search_failure(error)
+        record(request, action="search", outcome=outcome, request_id=error.request_id, **searched)
+        problem = problem_from(error) if outcome == "upstream_error" else None
+        return _search_feedback(request, form, status=status, outcome=outcome, problem=problem)
 
+    outcome = "merged" if found.merged_from else "ok"
+    record(request, action="search", outcome=outcome, member_id=found.user_id, **searched)
     if found.merged_from:
         messages.info(
-            request,
-            "The account you looked up was merged into this one, which Capillary keeps.",
+            request, "The account you looked up was merged into this one, which Capillary keeps."
         )
     url = reverse("customer", args=[found.user_id])
     if not request.htmx:
         return HttpResponseRedirect(url, status=303)
-    # The record is in the cache now: the view renders from it, at no further upstream cost.
-    response = _customer_response(request, found.user_id, template=f"{CUSTOMER_PAGE}#customer-view")
-    response = retarget(reswap(response, "innerHTML"), "#workspace")
-    return push_url(response, url)
+    # The record is in the cache now: the view renders from it at no further upstream cost.
+    response = _audited(
+        request, _customer_response(request, found.user_id, template=VIEW_PARTIAL), found.user_id
+    )
+    return push_url(retarget(reswap(response, "innerHTML"), "#workspace"), url)
 
 
+@requires(Cap.LOOKUP)
 @require_GET
 def customer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     # htmx asks for the view alone (Retry); a history restore or a plain visit gets the page.
     as_partial = request.htmx and not request.htmx.history_restore_request
-    template = f"{CUSTOMER_PAGE}#customer-view" if as_partial else CUSTOMER_PAGE
-    return _customer_response(request, user_id, template=template)
+    template = VIEW_PARTIAL if as_partial else CUSTOMER_PAGE
+    return _audited(request, _customer_response(request, user_id, template=template), user_id)
 
 
+@requires(Cap.LOOKUP)
 @require_POST
 def refresh(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """Ask Capillary again, bypassing the cache."""
     services.forget_member(user_id=user_id)
     if not request.htmx:
         return HttpResponseRedirect(reverse("customer", args=[user_id]), status=303)
-    return _customer_response(request, user_id, template=f"{CUSTOMER_PAGE}#customer-view")
+    response = _customer_response(request, user_id, template=VIEW_PARTIAL)
+    return _audited(request, response, user_id, detail={"refresh": True})
 
 
+@requires(Cap.LOOKUP)
 @require_GET
 def profile(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _panel(request, user_id, "profile")
 
 
+@requires(Cap.TIERS)
 @require_GET
 def tiers(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _panel(request, user_id, "tier-progress")
 
 
+@requires(Cap.POINTS)
 @require_GET
 def points(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _panel(request, user_id, "points")
 
 
+@requires(Cap.COUPONS)
 @require_GET
 def coupons(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     controls = CouponControls(request.GET)
@@ -130,9 +159,12 @@ def coupons(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
         direction=data["dir"] or services.DEFAULT_COUPON_DIRECTION,
         status=data["status"],
     )
-    return _panel(request, user_id, "coupon-history", _coupon_context(user_id, query))
+    own = _coupon_context(user_id, query, viewer_of(request))
+    detail = {"page": query.page, "order": query.order_by, "dir": query.direction}
+    return _panel(request, user_id, "coupon-history", own, action="coupon_page", detail=detail)
 
 
+@requires(Cap.TRANSACTIONS, Cap.STORE_TRANSACTIONS, any_of=True)
 @require_GET
 def transactions(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     controls = TransactionControls(request.GET)
@@ -140,7 +172,73 @@ def transactions(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
         invalid = {"transactions_invalid": True, "transactions": None}
         return _panel(request, user_id, "transactions", invalid, status=400)
     kind = controls.cleaned_data["type"] or services.DEFAULT_TRANSACTION_TYPE
-    return _panel(request, user_id, "transactions", _transactions_context(user_id, kind))
+    own = _transactions_context(user_id, kind, viewer_of(request))
+    return _panel(request, user_id, "transactions", own, detail={"type": kind})
+
+
+@requires(Cap.VERIFY)
+@require_POST
+def verify(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+    """Does what the caller says match the record? Answers match / no match, never the value."""
+    form = VerifyForm(request.POST)
+    outcome = ""
+    if form.is_valid() and too_many_attempts(user=request.user, member_id=user_id):
+        form.add_error("value", "Too many checks for this member. Try again in a few minutes.")
+    if form.is_valid():
+        field = form.cleaned_data["field"]
+        try:
+            snapshot = services.member_snapshot(user_id=user_id, store_code=_scope(request))
+        except CapillaryError as error:
+            return _panel(request, user_id, "profile", status=503, problem=problem_from(error))
+        matched = contact_matches(snapshot.customer, field, form.cleaned_data["value"])
+        outcome = "match" if matched else "no_match"
+        record(
+            request,
+            action="verify",
+            outcome=outcome,
+            member_id=user_id,
+            detail={"field": field},
+            request_id=snapshot.customer.request_id,
+        )
+    extra = {"verify_form": form, "verify_outcome": outcome}
+    return _panel(request, user_id, "profile", status=200 if outcome else 400, extra=extra)
+
+
+@requires(Cap.REVEAL)
+@require_POST
+def reveal(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+    """Show one masked field of one member, for this view only, after a reason is given."""
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, user_id, "profile", status=400, extra={"reveal_form": form})
+    field: ContactField = form.cleaned_data["field"]
+    response = _panel(request, user_id, "profile", revealed=frozenset({field}))
+    record(
+        request,
+        action="reveal",
+        outcome="ok" if response.status_code == 200 else "upstream_error",
+        member_id=user_id,
+        detail={"field": field, "reason": form.cleaned_data["reason"]},
+    )
+    return response
+
+
+@requires(Cap.GROUPS)
+@require_GET
+def group_preview(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
+    """The customer view exactly as members of an access group would see it."""
+    group = get_object_or_404(Group, pk=group_id)
+    form = PreviewForm(request.GET)
+    if not form.is_valid():
+        context = {"group": group, "preview_form": form}
+        return TemplateResponse(request, "lookup/preview.html", context, status=400)
+    user_id = form.cleaned_data["user_id"]
+    viewer = viewer_for_group(group)
+    response = _customer_response(request, user_id, template=CUSTOMER_PAGE, viewer=viewer)
+    return _audited(request, response, user_id, detail={"preview_group": group.name})
+
+
+# --- Rendering --------------------------------------------------------------------------------
 
 
 def _panel(
@@ -148,53 +246,88 @@ def _panel(
     user_id: int,
     name: str,
     own_data: dict[str, Any] | None = None,
+    *,
     status: int = 200,
+    action: str = "view_panel",
+    detail: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    revealed: frozenset[ContactField] = frozenset(),
+    problem: Any = None,
 ) -> HttpResponse:
     """A panel's partial for htmx; the whole page, with this panel's state, for a plain request.
 
-    Panels with `own_data` (coupons, transactions) fetched what they show themselves; the
-    others render from the member's record.
+    Panels with `own_data` (coupons, transactions) fetched what they show themselves; the others
+    render from the member's record.
     """
+    viewer = viewer_of(request)
     if request.htmx and own_data is not None:
         if any(key.endswith("_problem") for key in own_data):
             status = 503
-        context = _page_context(user_id) | own_data
-        return TemplateResponse(request, f"{CUSTOMER_PAGE}#{name}", context, status=status)
-    template = f"{CUSTOMER_PAGE}#{name}" if request.htmx else CUSTOMER_PAGE
-    response = _customer_response(request, user_id, template=template, extra=own_data)
-    if response.status_code == 200:
-        response.status_code = status
-    return response
+        context = _page_context(user_id, viewer) | own_data | (extra or {})
+        response: HttpResponse = TemplateResponse(
+            request, f"{CUSTOMER_PAGE}#{name}", context, status=status
+        )
+    else:
+        template = f"{CUSTOMER_PAGE}#{name}" if request.htmx else CUSTOMER_PAGE
+        response = _customer_response(
+            request,
+            user_id,
+            template=template,
+            viewer=viewer,
+            extra=(own_data or {}) | (extra or {}) | ({"problem": problem} if problem else {}),
+            revealed=revealed,
+        )
+        if response.status_code == 200:
+            response.status_code = status
+    detail = {"panel": name} | (detail or {})
+    return _audited(request, response, user_id, action=action, detail=detail)
 
 
 def _customer_response(
-    request: HtmxHttpRequest, user_id: int, *, template: str, extra: dict[str, Any] | None = None
+    request: HtmxHttpRequest,
+    user_id: int,
+    *,
+    template: str,
+    viewer: Viewer | None = None,
+    extra: dict[str, Any] | None = None,
+    revealed: frozenset[ContactField] = frozenset(),
 ) -> HttpResponse:
+    viewer = viewer or viewer_of(request)
+    extra = extra or {}
     try:
-        snapshot = services.member_snapshot(user_id=user_id)
+        snapshot = services.member_snapshot(
+            user_id=user_id, store_code=viewer.transaction_scope or ""
+        )
     except CustomerNotFound:
-        return _member_gone(request, "not-found", status=404)
+        return _member_gone(request, "not_found", status=404)
     except CustomerDeleted:
         return _member_gone(request, "deleted", status=410)
     except CapillaryError as error:
         # The page still works: each panel shows the problem with a Retry.
-        context = _page_context(user_id) | {"problem": problem_from(error)}
-        return TemplateResponse(request, template, context | (extra or {}), status=503)
+        context = _page_context(user_id, viewer) | {"problem": problem_from(error)} | extra
+        return TemplateResponse(request, template, context, status=503)
 
-    context = _page_context(user_id) | _member_context(snapshot)
-    if extra is None or "coupons" not in extra:
-        context |= _coupon_context(user_id, CouponQuery())
-    if extra is None or "transactions" not in extra:
-        context |= _transactions_context(user_id, services.DEFAULT_TRANSACTION_TYPE)
-    return TemplateResponse(request, template, context | (extra or {}))
+    context = _page_context(user_id, viewer) | _member_context(snapshot, viewer, revealed)
+    if "coupons" not in extra and viewer.can(Cap.COUPONS):
+        context |= _coupon_context(user_id, CouponQuery(), viewer)
+    if "transactions" not in extra and viewer.transaction_scope is not None:
+        context |= _transactions_context(user_id, services.DEFAULT_TRANSACTION_TYPE, viewer)
+    if viewer.can(Cap.AUDIT):
+        context["viewed_by"] = recent_viewers(member_id=user_id)
+    status = 503 if extra.get("problem") else 200
+    return TemplateResponse(request, template, context | extra, status=status)
 
 
-def _page_context(user_id: int) -> dict[str, Any]:
+def _page_context(user_id: int, viewer: Viewer) -> dict[str, Any]:
     """What every rendering of the customer page needs, whatever state its data is in."""
     return {
         "user_id": user_id,
         "problem": None,
+        "viewer": viewer,
+        "shows": _shows(viewer),
         "form": SearchForm(),
+        "verify_form": VerifyForm(),
+        "reveal_form": RevealForm(),
         "coupon_order_choices": COUPON_ORDER_CHOICES,
         "coupon_direction_choices": COUPON_DIRECTION_CHOICES,
         "coupon_status_choices": COUPON_STATUS_CHOICES,
@@ -204,8 +337,26 @@ def _page_context(user_id: int) -> dict[str, Any]:
     }
 
 
-def _member_context(snapshot: services.Snapshot) -> dict[str, Any]:
-    customer = snapshot.customer
+def _shows(viewer: Viewer) -> dict[str, bool]:
+    """Which panels and controls this viewer gets (templates ask this; the views enforce it)."""
+    return {
+        "contact": viewer.can(Cap.CONTACT),
+        "verify": viewer.can(Cap.VERIFY),
+        "reveal": viewer.can(Cap.REVEAL) and not viewer.can(Cap.CONTACT),
+        "tiers": viewer.can(Cap.TIERS),
+        "points": viewer.can(Cap.POINTS),
+        "coupons": viewer.can(Cap.COUPONS),
+        "transactions": viewer.transaction_scope is not None,
+        "store_transactions_only": bool(viewer.transaction_scope),
+        "fraud": viewer.can(Cap.FRAUD),
+        "viewed_by": viewer.can(Cap.AUDIT),
+    }
+
+
+def _member_context(
+    snapshot: services.Snapshot, viewer: Viewer, revealed: frozenset[ContactField]
+) -> dict[str, Any]:
+    customer = visible_record(snapshot.customer, viewer, revealed=revealed)
     today = timezone.localdate()
     schedule = sorted(
         customer.expiry_schedule or (), key=lambda lot: day_of(lot.expiry_date) or today
@@ -227,6 +378,7 @@ def _member_context(snapshot: services.Snapshot) -> dict[str, Any]:
     return {
         "snapshot": snapshot,
         "customer": customer,
+        "revealed": revealed,
         "programs": programs,
         "schedule": schedule,
         "chart": expiry_by_month(schedule, today=today),
@@ -235,10 +387,12 @@ def _member_context(snapshot: services.Snapshot) -> dict[str, Any]:
     }
 
 
-def _coupon_context(user_id: int, query: CouponQuery) -> dict[str, Any]:
+def _coupon_context(user_id: int, query: CouponQuery, viewer: Viewer) -> dict[str, Any]:
     context = _coupon_controls(user_id, query)
     try:
-        context["coupons"] = services.coupon_page(user_id=user_id, query=query)
+        context["coupons"] = services.coupon_page(
+            user_id=user_id, query=query, store_code=viewer.transaction_scope or ""
+        )
     except CapillaryError as error:
         context["coupons_problem"] = problem_from(error)
     return context
@@ -263,10 +417,15 @@ def _coupon_url(user_id: int, query: CouponQuery) -> str:
     return f"{reverse('customer-coupons', args=[user_id])}?{urlencode(params)}"
 
 
-def _transactions_context(user_id: int, kind: str) -> dict[str, Any]:
+def _transactions_context(user_id: int, kind: str, viewer: Viewer) -> dict[str, Any]:
     context = _transaction_controls(user_id, kind)
+    scope = viewer.transaction_scope
+    if scope is None:
+        return context | {"transactions": None}
     try:
-        context["transactions"] = services.recent_transactions(user_id=user_id, type=kind)
+        context["transactions"] = services.recent_transactions(
+            user_id=user_id, type=kind, store_code=scope
+        )
     except CapillaryError as error:
         context["transactions_problem"] = problem_from(error)
     return context
@@ -275,6 +434,14 @@ def _transactions_context(user_id: int, kind: str) -> dict[str, Any]:
 def _transaction_controls(user_id: int, kind: str) -> dict[str, Any]:
     url = f"{reverse('customer-transactions', args=[user_id])}?{urlencode({'type': kind})}"
     return {"transaction_type": kind, "transactions_url": url}
+
+
+def _search_failure(error: CapillaryError) -> tuple[str, int]:
+    if isinstance(error, CustomerNotFound):
+        return "not_found", 404
+    if isinstance(error, CustomerDeleted):
+        return "deleted", 410
+    return "upstream_error", 503
 
 
 def _search_feedback(
@@ -300,3 +467,36 @@ def _member_gone(request: HtmxHttpRequest, outcome: str, *, status: int) -> Http
         )
         return retarget(reswap(response, "innerHTML"), "#workspace")
     return TemplateResponse(request, "lookup/search.html", context, status=status)
+
+
+def _scope(request: HtmxHttpRequest) -> str:
+    return viewer_of(request).transaction_scope or ""
+
+
+AUDIT_OUTCOMES = {400: "invalid", 404: "not_found", 410: "deleted", 503: "upstream_error"}
+
+
+def _audited(
+    request: HtmxHttpRequest,
+    response: HttpResponse,
+    user_id: int,
+    *,
+    action: str = "view_customer",
+    detail: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """One audit event for what this response showed of the member (or failed to)."""
+    data: dict[str, Any] = getattr(response, "context_data", None) or {}
+    problem = data.get("problem") or data.get("coupons_problem") or data.get("transactions_problem")
+    snapshot = data.get("snapshot")
+    request_id = problem.request_id if problem else None
+    if request_id is None and snapshot is not None:
+        request_id = snapshot.customer.request_id
+    record(
+        request,
+        action=action,
+        outcome=AUDIT_OUTCOMES.get(response.status_code, "ok"),
+        member_id=user_id,
+        detail=detail,
+        request_id=request_id,
+    )
+    return response
