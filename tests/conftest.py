@@ -4,10 +4,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
+
+from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
+from membercare.access.models import StaffProfile
 
 PASSWORD = "persona-password"
 
@@ -19,14 +24,61 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
 
 
+STORE = "north_store"
+
+
+def make_user(username: str, group: str | None = None, *, store: str = "", active: bool = True):  # type: ignore[no-untyped-def]
+    """A persona: a user in one of the default access groups (made by a migration)."""
+    user = get_user_model().objects.create_user(
+        username, password=PASSWORD, first_name=username.title(), is_active=active
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if store:
+        StaffProfile.objects.create(user=user, store_code=store)
+    return user
+
+
 @pytest.fixture
-def agent(django_user_model):
-    return django_user_model.objects.create_user("agent", password=PASSWORD, first_name="Ada")
+def agent(db):
+    return make_user("agent", AGENTS)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("manager", STORE_MANAGERS, store=STORE)
+
+
+@pytest.fixture
+def group_admin(db):
+    return make_user("admin", ADMINS)
+
+
+@pytest.fixture
+def no_group(db):
+    return make_user("nogroup")
+
+
+@pytest.fixture
+def inactive(db):
+    return make_user("inactive", AGENTS, active=False)
 
 
 @pytest.fixture
 def agent_client(client: Client, agent) -> Client:
     client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def manager_client(client: Client, manager) -> Client:
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def group_admin_client(client: Client, group_admin) -> Client:
+    client.force_login(group_admin)
     return client
 
 

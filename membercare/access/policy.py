@@ -85,7 +85,7 @@ def requires[View: Callable[..., Any]](*caps: Cap, any_of: bool = False) -> Call
             viewer = viewer_of(request)
             allowed = viewer.can_any(caps) if any_of else all(viewer.can(c) for c in caps)
             if not allowed:
-                _on_denied(request, caps, kwargs.get("user_id"))
+                _on_denied(request, caps, kwargs)
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -108,16 +108,12 @@ def public[View: Callable[..., Any]](view: View) -> View:
     return view
 
 
-def _on_denied(request: HttpRequest, caps: tuple[Cap, ...], member_id: Any) -> None:
+def _on_denied(request: HttpRequest, caps: tuple[Cap, ...], kwargs: dict[str, Any]) -> None:
     # Imported here: the audit app's views use this module's decorators.
     from membercare.audit.events import record
 
-    record(
-        request,
-        action="denied",
-        outcome="denied",
-        member_id=member_id if isinstance(member_id, int) else None,
-        detail={"needs": [cap.value for cap in caps], "view": request.resolver_match.view_name}
-        if request.resolver_match
-        else {"needs": [cap.value for cap in caps]},
-    )
+    view = request.resolver_match.view_name if request.resolver_match else ""
+    # Customer URLs carry the member's Capillary user id; other views' ids are not members.
+    member_id = kwargs.get("user_id") if view.startswith("customer") else None
+    detail = {"needs": [cap.value for cap in caps], "view": view}
+    record(request, action="denied", outcome="denied", member_id=member_id, detail=detail)

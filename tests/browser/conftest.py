@@ -6,15 +6,16 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from membercare.access.capabilities import AGENTS
+from tests.conftest import PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body (creating users) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "browser-test-password"
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR", "")
 
 
@@ -63,7 +64,7 @@ def app(live_server, settings, sandbox_url):
 
 @pytest.fixture
 def agent_user(transactional_db):
-    return get_user_model().objects.create_user("agent", password=PASSWORD, first_name="Ada")
+    return make_user("agent", AGENTS)
 
 
 def sign_in(page: Page, base_url: str, username: str = "agent") -> None:
