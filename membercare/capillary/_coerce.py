@@ -86,13 +86,16 @@ def integer(value: Any) -> int | None:
     return result if isinstance(result, int) else None
 
 
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+
+
 def boolean(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
-    if isinstance(value, int):
-        return {0: False, 1: True}.get(value)
     if isinstance(value, str):
-        return {"true": True, "false": False, "1": True, "0": False}.get(value.strip().lower())
+        return _BOOLEANS.get(value) if value in _BOOLEANS else _BOOLEANS.get(value.strip().lower())
+    if isinstance(value, int):
+        return _BOOLEANS.get(str(value))
     return None
 
 
