@@ -243,6 +243,6 @@ def test_no_invalid_input_reaches_http_and_a_valid_one_is_sent_alone(raw, kind):
             assert len(mock.calls) == 0
         else:
             assert len(mock.calls) == 1
-            sent = parse_qs(urlsplit(mock.calls[0].request.url).query)[kind.value]
+            sent = parse_qs(urlsplit(str(mock.calls[0].request.url)).query)[kind.value]
             assert sent == [expected.value]
     client.close()

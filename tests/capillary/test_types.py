@@ -42,6 +42,11 @@ from membercare.capillary.types import (
 from .conftest import HERE, full_view_item, pickled, recorded, sample
 
 
+def present[T](section: tuple[T, ...] | None) -> tuple[T, ...]:
+    assert section is not None
+    return section
+
+
 def customers_of(payload):
     envelope = Envelope.from_api(payload)
     assert envelope is not None
@@ -96,7 +101,7 @@ def test_the_2017_bulk_sample_without_wrapper_and_with_a_bare_customer_list():
     )
     assert tom.points_summary == PointsSummary(redeemed=120, expired=103, returned=30, adjusted=10)
     assert tom.programs is None
-    (coupon,) = tom.coupons or ()
+    (coupon,) = present(tom.coupons)
     assert (coupon.code, coupon.series_id, coupon.redeemed) == ("00b5nis2", "6", True)
     assert coupon.valid_till == dt.datetime(2009, 10, 1, 23, 59, 59)  # a date: valid all day
     assert coupon.status is CouponStatus.REDEEMED
@@ -117,7 +122,7 @@ def test_the_2018_mlp_sample_with_a_single_customer_object_and_two_programs():
     ]
     assert [c.status for c in tom.coupons or ()] == [CouponStatus.REDEEMED] * 2
 
-    rewards, other = tom.programs or ()
+    rewards, other = present(tom.programs)
     assert rewards.program_id == 1252
     assert (rewards.current_tier, rewards.tier_serial, rewards.next_tier) == ("Gold", 2, "Diamond")
     assert (rewards.next_tier_serial, rewards.next_tier_description) == (3, "tier 3")
@@ -136,7 +141,7 @@ def test_the_2021_sample_with_one_custom_field_object_and_a_wrapped_empty_transa
     assert (tom.current_slab, tom.loyalty_points, tom.lifetime_points) == ("Silver", 500, 2300)
     assert tom.custom_fields == (Field("gender", "value_308645"),)
     assert tom.transactions == ()
-    redeemed, unredeemed = tom.coupons or ()
+    redeemed, unredeemed = present(tom.coupons)
     assert redeemed.status_on(dt.datetime(2018, 6, 1)) is CouponStatus.REDEEMED
     assert unredeemed.status_on(dt.datetime(2018, 6, 1, 23, 0)) is CouponStatus.ACTIVE
     assert unredeemed.status_on(dt.datetime(2018, 6, 2)) is CouponStatus.EXPIRED
@@ -204,7 +209,7 @@ def test_a_full_view_answer_reads_every_section():
     assert grace.extended_fields[1] == Field("dob", "1988-04-02", "Date of birth")
     assert grace.custom_fields == (Field("preferred_store", "aurora.flagship"),)
 
-    purchase, refund = grace.transactions or ()
+    purchase, refund = present(grace.transactions)
     assert purchase == Transaction(
         id="910000231",
         number="INV-2026-000231",
@@ -231,7 +236,7 @@ def test_a_full_view_answer_reads_every_section():
     ]
     assert [c.same_user_multiple_redeem for c in grace.coupons or ()] == [False, False, True]
 
-    rewards, dining = grace.programs or ()
+    rewards, dining = present(grace.programs)
     assert (rewards.title, rewards.points_to_currency_ratio) == ("Aurora Rewards", Decimal("0.25"))
     assert (rewards.adjusted, rewards.delayed_points, rewards.total_available_points) == (
         -35,
@@ -252,10 +257,10 @@ def test_a_full_view_answer_reads_every_section():
     assert dining.is_top_tier  # "nextSlab": [] and no upgrade data
     assert (dining.current_tier, dining.tier_serial, dining.next_tier) == ("Elite", 3, None)
 
-    newest, _ = grace.slab_history or ()
+    newest, _ = present(grace.slab_history)
     assert newest.program_id == 1
     assert newest.to_expiry == dt.datetime(2027, 3, 31, 23, 59, 59)
-    assert grace.slab_history[1].from_expiry is None  # type: ignore[index]
+    assert present(grace.slab_history)[1].from_expiry is None
     assert grace.expiry_schedule == (
         PointsExpiry(500, dt.datetime(2026, 12, 31, 23, 59, 59), 1),
         PointsExpiry(1200, dt.datetime(2027, 3, 31, 23, 59, 59), 1),
