@@ -1,0 +1,357 @@
+"""The audit page and its CSV export: who may see them, filters, bad filters, and no PII out."""
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from membercare.audit.events import record
+from membercare.audit.models import Action, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+AUDIT = reverse("audit")
+EXPORT = reverse("audit-export")
+EMAIL = "demo.gold@example.com"
+REASON = "Caller asked to confirm the number on file"
+TYPED_USERNAME = "mistyped.password.Secret123"
+EXPECTED_HEADER = [
+    "at",
+    "actor",
+    "action",
+    "outcome",
+    "member_id",
+    "identifier_kind",
+    "identifier_hash",
+    "panel",
+    "page",
+    "field",
+    "ip",
+    "request_id",
+]
+
+
+@pytest.fixture
+def ada(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user("ada.agent")
+
+
+@pytest.fixture
+def bob(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user("bob.agent")
+
+
+def _event(user: Any, *, at: datetime, **fields: Any) -> AuditEvent:
+    fields.setdefault("action", Action.VIEW_CUSTOMER)
+    return AuditEvent.objects.create(
+        at=at, actor=user, actor_username=user.get_username(), **fields
+    )
+
+
+def _rows(response: Any) -> list[AuditEvent]:
+    return list(response.context["page"].object_list)
+
+
+def _csv(response: StreamingHttpResponse) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.fixture
+def personal_events(ada: Any) -> None:
+    """Events whose making involved personal data: an email looked up, a reason, a typed name."""
+    request = RequestFactory().post("/", REMOTE_ADDR="10.9.8.7")
+    request.user = ada
+    record(
+        request,
+        action=Action.SEARCH,
+        member_id=50000002,
+        identifier_kind="email",
+        identifier_value=EMAIL,
+        request_id="req-search-1",
+    )
+    record(request, action=Action.VIEW_PANEL, member_id=50000002, detail={"panel": "points"})
+    record(request, action=Action.COUPON_PAGE, member_id=50000002, detail={"page": 3})
+    record(
+        request,
+        action=Action.REVEAL,
+        member_id=50000002,
+        detail={"field": "mobile", "reason": REASON},
+    )
+    record(action=Action.SIGN_IN_FAILED, outcome="failed", detail={"username": TYPED_USERNAME})
+
+
+# --- Who may look ----------------------------------------------------------------------------
+
+
+def test_agent_without_the_audit_capability_is_refused_the_page(call_center_client):
+    assert call_center_client.get(AUDIT).status_code == 403
+
+
+def test_agent_without_the_audit_capability_is_refused_the_export(call_center_client):
+    assert call_center_client.get(EXPORT).status_code == 403
+    assert not AuditEvent.objects.filter(action=Action.AUDIT_EXPORT).exists()
+
+
+def test_a_refused_visit_is_itself_in_the_trail(call_center_client, call_center_agent):
+    call_center_client.get(AUDIT)
+    denied = AuditEvent.objects.get(action=Action.DENIED)
+    assert denied.actor == call_center_agent
+
+
+def test_anonymous_visitor_is_sent_to_sign_in():
+    response = Client().get(AUDIT)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_auditor_in_admins_sees_the_trail_newest_first(auditor_client, ada):
+    noon = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+    older = _event(ada, at=noon, member_id=50000001)
+    newer = _event(ada, at=noon + timedelta(hours=1), member_id=50000001)
+
+    response = auditor_client.get(AUDIT, {"member": "50000001"})
+
+    assert response.status_code == 200
+    assert _rows(response) == [newer, older]
+    html = response.content.decode()
+    assert '<h1 id="audit-title">Audit trail</h1>' in html
+    assert "css/audit.css" in html
+    assert "2025-03-01 13:00:00" in html
+
+
+def test_auditor_sees_the_reveal_reason_on_the_page(auditor_client, personal_events):
+    response = auditor_client.get(AUDIT, {"action": "reveal"})
+    assert response.status_code == 200
+    assert REASON in response.content.decode()
+
+
+def test_htmx_request_gets_only_the_results(auditor_client, ada):
+    _event(ada, at=datetime(2025, 3, 1, tzinfo=UTC), member_id=50000001)
+
+    response = auditor_client.get(AUDIT, {"member": "50000001"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="audit-results"')
+    assert "<html" not in html
+    assert "ada.agent" in html
+
+
+def test_the_page_has_a_get_form_that_htmx_enhances(auditor_client):
+    html = auditor_client.get(AUDIT).content.decode()
+    assert 'method="get"' in html
+    assert f'hx-get="{AUDIT}"' in html
+    assert 'hx-target="#audit-results"' in html
+    assert "hx-on" not in html
+    assert "style=" not in html
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+def test_filter_by_user(auditor_client, ada, bob):
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    mine = _event(ada, at=at, member_id=1)
+    _event(bob, at=at, member_id=1)
+
+    assert _rows(auditor_client.get(AUDIT, {"user": "ADA.agent"})) == [mine]
+
+
+def test_filter_by_member(auditor_client, ada):
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    wanted = _event(ada, at=at, member_id=50000005)
+    _event(ada, at=at, member_id=50000006)
+
+    assert _rows(auditor_client.get(AUDIT, {"member": "50000005"})) == [wanted]
+
+
+def test_filter_by_action(auditor_client, ada):
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    reveal = _event(ada, at=at, action=Action.REVEAL, member_id=1)
+    _event(ada, at=at, action=Action.VIEW_PANEL, member_id=1)
+
+    assert _rows(auditor_client.get(AUDIT, {"action": "reveal"})) == [reveal]
+
+
+def test_filter_by_date_range_takes_whole_utc_days_both_ends_included(auditor_client, ada):
+    _event(ada, at=datetime(2025, 2, 28, 23, 59, 59, tzinfo=UTC), member_id=1)
+    first = _event(ada, at=datetime(2025, 3, 1, 0, 0, tzinfo=UTC), member_id=1)
+    last = _event(ada, at=datetime(2025, 3, 2, 23, 59, 59, tzinfo=UTC), member_id=1)
+    _event(ada, at=datetime(2025, 3, 3, 0, 0, tzinfo=UTC), member_id=1)
+
+    response = auditor_client.get(AUDIT, {"date_from": "2025-03-01", "date_to": "2025-03-02"})
+
+    assert _rows(response) == [last, first]
+
+
+def test_filters_combine(auditor_client, ada, bob):
+    at = datetime(2025, 3, 1, 10, tzinfo=UTC)
+    wanted = _event(ada, at=at, action=Action.REVEAL, member_id=7)
+    _event(bob, at=at, action=Action.REVEAL, member_id=7)
+    _event(ada, at=at, action=Action.VIEW_PANEL, member_id=7)
+    _event(ada, at=at, action=Action.REVEAL, member_id=8)
+
+    params = {"user": "ada.agent", "member": "7", "action": "reveal", "date_from": "2025-03-01"}
+    assert _rows(auditor_client.get(AUDIT, params)) == [wanted]
+
+
+def test_the_page_shows_fifty_events_and_links_to_the_next_page(auditor_client, ada):
+    start = datetime(2025, 3, 1, tzinfo=UTC)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=start + timedelta(minutes=n),
+            actor=ada,
+            actor_username="ada.agent",
+            action=Action.VIEW_CUSTOMER,
+            member_id=42,
+        )
+        for n in range(51)
+    )
+
+    first = auditor_client.get(AUDIT, {"member": "42"})
+    assert len(_rows(first)) == 50
+    assert first.context["next_url"] == f"{AUDIT}?member=42&page=2"
+
+    second = auditor_client.get(AUDIT, {"member": "42", "page": "2"})
+    assert [event.at for event in _rows(second)] == [start]
+    assert second.context["next_url"] == ""
+
+    assert len(_rows(auditor_client.get(AUDIT, {"member": "42", "page": "nope"}))) == 50
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"member": "abc"}, "A member is a Capillary user id: digits only."),
+        ({"member": "-4"}, "A member is a Capillary user id: a positive number."),
+        ({"member": "99999999999999999999999"}, "No Capillary user id is that large."),
+        ({"action": "drop_table"}, "Choose an action from the list."),
+        ({"date_from": "2025-13-45"}, "Enter the start date as YYYY-MM-DD."),
+        ({"date_to": "yesterday"}, "Enter the end date as YYYY-MM-DD."),
+        ({"date_from": "2025-03-02", "date_to": "2025-03-01"}, "The end date is before"),
+        ({"user": "u" * 151}, "A username has at most 150 characters."),
+    ],
+)
+def test_a_bad_filter_gets_a_clear_message_not_an_error(auditor_client, params, message):
+    response = auditor_client.get(AUDIT, params)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+
+    partial = auditor_client.get(AUDIT, params, headers={"HX-Request": "true"})
+    assert partial.status_code == 422
+    assert message in partial.content.decode()
+
+    export = auditor_client.get(EXPORT, params)
+    assert export.status_code == 422
+    assert message in export.content.decode()
+
+
+def test_the_last_possible_day_is_a_valid_end_date(auditor_client):
+    response = auditor_client.get(AUDIT, {"date_to": "9999-12-31"})
+    assert response.status_code == 200
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def test_export_streams_a_csv_with_the_agreed_header(auditor_client):
+    response = auditor_client.get(EXPORT)
+
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-')
+    assert _csv(response)[0] == EXPECTED_HEADER
+
+
+def test_export_contains_no_personal_data(auditor_client, personal_events):
+    response = auditor_client.get(EXPORT)
+
+    text = "\n".join(",".join(row) for row in _csv(response))
+    assert EMAIL not in text
+    assert "demo.gold" not in text
+    assert REASON not in text
+    assert TYPED_USERNAME not in text
+
+
+def test_export_keeps_the_codes_an_auditor_needs(auditor_client, personal_events):
+    rows = _csv(auditor_client.get(EXPORT, {"member": "50000002"}))
+    by_action = {row[2]: dict(zip(EXPECTED_HEADER, row, strict=True)) for row in rows[1:]}
+
+    search = by_action["search"]
+    assert search["actor"] == "ada.agent"
+    assert search["member_id"] == "50000002"
+    assert search["identifier_kind"] == "email"
+    assert len(search["identifier_hash"]) == 64
+    assert search["ip"] == "10.9.8.7"
+    assert search["request_id"] == "req-search-1"
+    assert search["at"].endswith("Z")
+    assert by_action["view_panel"]["panel"] == "points"
+    assert by_action["coupon_page"]["page"] == "3"
+    assert by_action["reveal"]["field"] == "mobile"
+
+
+def test_export_applies_the_filters(auditor_client, ada, bob):
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    _event(ada, at=at, member_id=11)
+    _event(bob, at=at, member_id=12)
+
+    rows = _csv(auditor_client.get(EXPORT, {"member": "11"}))
+    assert [row[1] for row in rows[1:]] == ["ada.agent"]
+
+
+def test_export_defuses_spreadsheet_formulas(auditor_client, django_user_model):
+    sly = django_user_model.objects.create_user("=HYPERLINK(1)")
+    _event(
+        sly,
+        at=datetime(2025, 3, 1, tzinfo=UTC),
+        member_id=13,
+        request_id="@SUM(A1:A9)",
+        detail={"panel": "-points"},
+    )
+
+    row = dict(
+        zip(EXPECTED_HEADER, _csv(auditor_client.get(EXPORT, {"member": "13"}))[1], strict=True)
+    )
+    assert row["actor"] == "'=HYPERLINK(1)"
+    assert row["request_id"] == "'@SUM(A1:A9)"
+    assert row["panel"] == "'-points"
+
+
+def test_export_leaves_free_text_out_of_the_detail_columns(auditor_client, ada):
+    _event(
+        ada,
+        at=datetime(2025, 3, 1, tzinfo=UTC),
+        member_id=14,
+        action=Action.VIEW_PANEL,
+        detail={"panel": "Mrs Smith called about her points", "page": "2 or 3?", "field": ["x"]},
+    )
+
+    row = _csv(auditor_client.get(EXPORT, {"member": "14"}))[1]
+    assert row[7:10] == ["", "", ""]
+
+
+def test_exporting_is_recorded(auditor_client, auditor):
+    auditor_client.get(EXPORT, {"action": "reveal", "member": "50000002"})
+
+    export = AuditEvent.objects.get(action=Action.AUDIT_EXPORT)
+    assert export.actor == auditor
+    assert export.detail == {"filters": {"member": "50000002", "action": "reveal"}}
+
+
+def test_the_page_links_to_the_export_with_the_same_filters(auditor_client):
+    response = auditor_client.get(AUDIT, {"member": "50000002", "action": "reveal"})
+    assert response.context["export_url"] == f"{EXPORT}?member=50000002&action=reveal"
+    assert f'href="{EXPORT}?member=50000002&amp;action=reveal"' in response.content.decode()
+
+
+def test_filters_that_match_nothing_say_so(auditor_client):
+    response = auditor_client.get(AUDIT, {"member": "123"})
+    assert response.status_code == 200
+    assert "No events matching these filters." in response.content.decode()
