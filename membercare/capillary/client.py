@@ -81,7 +81,10 @@ class _RedactQueryStrings(logging.Filter):
     whatever the deployment's logging configuration."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record is logging's business; never fail the caller here
+            return True
         if "?" in message:
             record.msg, record.args = _QUERY_STRING.sub("?[redacted]", message), None
         return True
@@ -252,6 +255,11 @@ class CapillaryClient:
         batch_size: int = 10,
         user_agent: str | None = None,
     ) -> None:
+        """Timeouts are seconds, (connect, read) on every request. `retries` bounds how many
+        times a GET is repeated after a refused or timed-out connection or a 502/503/504, and
+        `retry_total_seconds` bounds the time: a retry starts only if a whole attempt (connect +
+        read timeout) still fits in it, so with a budget no larger than one attempt there are no
+        retries. `batch_size` is the number of identifiers per bulk call."""
         if not base_url:
             raise ConfigurationError("CAPILLARY_BASE_URL is not set.")
         if not username or not password:
@@ -560,11 +568,11 @@ def _match(
         if identifier is None:
             unmatched_items.append(item)
         else:
-            outcomes[identifier] = _outcome(item, request_id)
+            outcomes[identifier] = _outcome(kind, item, request_id)
 
     unanswered = [identifier for identifier in chunk if identifier not in outcomes]
     if len(unanswered) == 1 and len(unmatched_items) == 1:
-        outcomes[unanswered[0]] = _outcome(unmatched_items[0], request_id)
+        outcomes[unanswered[0]] = _outcome(kind, unmatched_items[0], request_id)
     else:
         for identifier in unanswered:
             outcomes[identifier] = MalformedResponse(
@@ -598,13 +606,18 @@ def _echoed_values(kind: IdentifierKind, item: JSONMapping) -> Iterator[str]:
             yield value_text  # an odd echo can still equal an input exactly
 
 
-def _outcome(item: JSONMapping, request_id: str | None) -> Customer | CapillaryError:
+def _outcome(
+    kind: IdentifierKind, item: JSONMapping, request_id: str | None
+) -> Customer | CapillaryError:
     """A member, or the error its item status stands for."""
     status = ItemStatus.from_api(item.get("item_status"))
     has_data = not is_blank(first(item, "firstname", "lastname", "user_id", "email", "mobile"))
     if status.success or (status.code in PARTIAL_DATA_CODES and has_data):
         return Customer.from_api(item, request_id=request_id)
-    return error_for_item(status.code, request_id=request_id)
+    error = error_for_item(status.code, request_id=request_id)
+    if isinstance(error, InvalidIdentifier):
+        error.kind = kind  # "that doesn't look like an email" needs to know it was an email
+    return error
 
 
 # --- Django glue ---------------------------------------------------------------------------------

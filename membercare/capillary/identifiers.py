@@ -51,9 +51,6 @@ class Identifier:
     kind: IdentifierKind
     value: str
 
-    def __str__(self) -> str:
-        return f"{self.kind.label} {self.value}"
-
 
 # Separators people type inside phone and card numbers.
 _MOBILE_SEPARATORS = str.maketrans("", "", " -.()")

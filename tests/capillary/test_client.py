@@ -192,6 +192,8 @@ def test_each_failing_item_code_raises_its_error_with_the_request_id(client, rsp
     assert type(caught.value) is error
     assert (caught.value.code, caught.value.request_id) == (code, "req-7f3a")
     assert "says who" not in caught.value.message  # our words, not Capillary's
+    if isinstance(caught.value, InvalidIdentifier):
+        assert caught.value.kind is IdentifierKind.EMAIL
     assert len(rsps.calls) == 1  # a 500 that is an envelope is an answer: never retried
 
 
