@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from membercare.sandbox import views
+
+app_name = "sandbox"
+urlpatterns = [
+    path("v1.1/customer/get", views.customer_get, name="customer-get"),
+]
