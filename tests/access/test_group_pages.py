@@ -1,0 +1,764 @@
+"""The access-group pages: the matrix, one group's page, and the changes admins make there.
+
+Personas: an admin (in "Admins", which may manage access groups) and a call-center agent (who may
+not). Every change must write exactly one `group_change` audit event, and none when refused.
+"""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import include, path, reverse
+from django.utils.html import escape
+
+from membercare.access import services
+from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS, Cap
+from membercare.access.policy import signed_in
+from membercare.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/access/groups/"}
+PASSWORD = "group-pages-password"
+
+
+def make_user(username: str, *groups: str, active: bool = True) -> Any:
+    user = get_user_model().objects.create_user(username, password=PASSWORD, is_active=active)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin() -> Any:
+    return make_user("ava.admin", ADMINS)
+
+
+@pytest.fixture
+def as_admin(admin: Any) -> Client:
+    return client_for(admin)
+
+
+@pytest.fixture
+def agent() -> Any:
+    return make_user("carl.agent", AGENTS)
+
+
+@pytest.fixture
+def as_agent(agent: Any) -> Client:
+    return client_for(agent)
+
+
+def group(name: str) -> Group:
+    return Group.objects.get(name=name)
+
+
+def caps_of(name: str) -> set[str]:
+    return set(group(name).permissions.values_list("codename", flat=True))
+
+
+def group_changes() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action="group_change").order_by("id"))
+
+
+def the_one_group_change() -> AuditEvent:
+    events = group_changes()
+    assert len(events) == 1, [event.detail for event in events]
+    return events[0]
+
+
+def toggle(
+    client: Client, group_name: str, cap: Cap, *, on: bool, headers: dict[str, str] | None = None
+) -> HttpResponse:
+    url = reverse("group-capability", args=[group(group_name).pk, cap.value])
+    # As the browser sends it: the hidden "false", then the checkbox's "true" when ticked.
+    values = ["false", "true"] if on else ["false"]
+    return client.post(url, {"granted": values}, headers=headers)  # type: ignore[return-value]
+
+
+# Who may see the pages
+
+
+def every_group_url(group_id: int, user_id: int) -> list[tuple[str, str]]:
+    return [
+        ("get", reverse("groups")),
+        ("post", reverse("group-create")),
+        ("get", reverse("group", args=[group_id])),
+        ("post", reverse("group-capability", args=[group_id, Cap.FRAUD.value])),
+        ("post", reverse("group-rename", args=[group_id])),
+        ("post", reverse("group-delete", args=[group_id])),
+        ("post", reverse("group-member-add", args=[group_id])),
+        ("post", reverse("group-member-remove", args=[group_id, user_id])),
+    ]
+
+
+def test_a_call_center_agent_gets_403_on_every_group_page_and_changes_nothing(
+    as_agent: Client, agent: Any, admin: Any
+) -> None:
+    managers = group(STORE_MANAGERS)
+    before = caps_of(STORE_MANAGERS)
+    for method, url in every_group_url(managers.pk, admin.pk):
+        data = {"name": "Hijack", "granted": "true", "username": agent.username, "confirm": "yes"}
+        response = getattr(as_agent, method)(url, data) if method == "post" else as_agent.get(url)
+        assert response.status_code == 403, url
+    assert caps_of(STORE_MANAGERS) == before
+    assert Group.objects.filter(pk=managers.pk).exists()
+    assert not Group.objects.filter(name="Hijack").exists()
+    assert group_changes() == []
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in() -> None:
+    response = Client().get(reverse("groups"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_access_url_requires_manage_access_groups() -> None:
+    from membercare.access.urls import urlpatterns
+
+    for pattern in urlpatterns:
+        assert getattr(pattern.callback, "access_policy", None) == (Cap.GROUPS,), pattern.name
+
+
+def test_an_admin_sees_every_group_and_capability_in_the_matrix(
+    as_admin: Client, agent: Any
+) -> None:
+    response = as_admin.get(reverse("groups"))
+    assert response.status_code == 200
+    for name in (ADMINS, AGENTS, STORE_MANAGERS):
+        assert name in response.text
+    for cap in Cap:
+        assert escape(cap.label) in response.text
+    agents = group(AGENTS)
+    row = response.context["rows"]
+    assert {r.name: r.member_count for r in row}[AGENTS] == 1
+    assert {r.name: r.capabilities for r in row}[STORE_MANAGERS] == frozenset(
+        {Cap.LOOKUP, Cap.TIERS, Cap.POINTS, Cap.STORE_TRANSACTIONS}
+    )
+    assert f'href="{reverse("group", args=[agents.pk])}"' in response.text
+    assert 'aria-label="Store managers: See points" checked' in response.text
+
+
+def test_the_matrix_never_shows_or_touches_other_django_permissions(as_admin: Client) -> None:
+    view_user = Permission.objects.get(content_type__app_label="auth", codename="view_user")
+    group(STORE_MANAGERS).permissions.add(view_user)
+
+    response = as_admin.get(reverse("groups"))
+    assert view_user.name not in response.text
+    toggle(as_admin, STORE_MANAGERS, Cap.POINTS, on=False)
+
+    assert "view_user" in caps_of(STORE_MANAGERS)
+    assert response.context["caps"] == list(Cap)
+
+
+# Toggling a capability
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_ticking_a_cell_grants_exactly_that_capability_and_audits_one_event(
+    as_admin: Client, admin: Any, headers: dict[str, str]
+) -> None:
+    before = caps_of(STORE_MANAGERS)
+
+    response = toggle(as_admin, STORE_MANAGERS, Cap.FRAUD, on=True, headers=headers)
+
+    assert caps_of(STORE_MANAGERS) == before | {Cap.FRAUD.value}
+    event = the_one_group_change()
+    assert event.actor == admin
+    assert event.detail["group"] == STORE_MANAGERS
+    assert event.detail["change"] == f"granted “{Cap.FRAUD.label}”"
+    assert event.detail["capability"] == Cap.FRAUD.value
+    if headers:
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert f'id="cap-{group(STORE_MANAGERS).pk}-view_fraud"' in response.text
+        assert 'aria-label="Store managers: See fraud status" checked' in response.text
+        assert (
+            '<div id="matrix-feedback" class="access-feedback" role="status" hx-swap-oob="true">'
+            in (response.text)
+        )
+        assert "Granted “See fraud status” to Store managers." in response.text
+    else:
+        assert response.status_code == 303
+        assert response["Location"] == f"{reverse('groups')}#group-{group(STORE_MANAGERS).pk}"
+        page = as_admin.get(response["Location"])
+        assert "Granted “See fraud status” to Store managers." in page.text
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_unticking_a_cell_revokes_exactly_that_capability_and_audits_one_event(
+    as_admin: Client, headers: dict[str, str]
+) -> None:
+    before = caps_of(AGENTS)
+
+    response = toggle(as_admin, AGENTS, Cap.COUPONS, on=False, headers=headers)
+
+    assert response.status_code == (200 if headers else 303)
+    assert caps_of(AGENTS) == before - {Cap.COUPONS.value}
+    assert the_one_group_change().detail["change"] == f"revoked “{Cap.COUPONS.label}”"
+    if headers:
+        assert 'aria-label="Call-center agents: See coupons">' in response.text
+
+
+def test_a_toggle_to_the_state_a_group_already_has_changes_and_audits_nothing(
+    as_admin: Client,
+) -> None:
+    before = caps_of(AGENTS)
+    response = toggle(as_admin, AGENTS, Cap.LOOKUP, on=True, headers=HTMX)
+    assert response.status_code == 200
+    assert "already has" in response.text
+    assert caps_of(AGENTS) == before
+    assert group_changes() == []
+
+
+@pytest.mark.parametrize("data", [{}, {"granted": ""}, {"granted": "maybe"}])
+def test_a_toggle_without_a_clear_value_is_a_400_that_changes_nothing(
+    as_admin: Client, data: dict[str, str]
+) -> None:
+    url = reverse("group-capability", args=[group(AGENTS).pk, Cap.LOOKUP.value])
+    before = caps_of(AGENTS)
+    for headers in ({}, HTMX):
+        response = as_admin.post(url, data, headers=headers)
+        assert response.status_code == 400
+        assert "nothing was changed" in response.text
+    assert caps_of(AGENTS) == before
+    assert group_changes() == []
+
+
+@pytest.mark.parametrize(("value", "granted"), [("on", True), ("1", True), ("0", False)])
+def test_a_checkbox_sending_on_or_a_digit_is_understood(
+    as_admin: Client, value: str, granted: bool
+) -> None:
+    url = reverse("group-capability", args=[group(STORE_MANAGERS).pk, Cap.COUPONS.value])
+    toggle(as_admin, STORE_MANAGERS, Cap.COUPONS, on=not granted)
+    as_admin.post(url, {"granted": value})
+    assert (Cap.COUPONS.value in caps_of(STORE_MANAGERS)) is granted
+
+
+def test_an_unknown_capability_or_group_is_a_404(as_admin: Client) -> None:
+    agents = group(AGENTS)
+    assert as_admin.post(f"/access/groups/{agents.pk}/capabilities/view_user/").status_code == 404
+    missing = reverse("group-capability", args=[987654, Cap.LOOKUP.value])
+    assert as_admin.post(missing, {"granted": "true"}).status_code == 404
+    assert group_changes() == []
+
+
+def test_a_get_on_a_change_url_is_refused(as_admin: Client) -> None:
+    agents = group(AGENTS).pk
+    for url in (
+        reverse("group-capability", args=[agents, Cap.LOOKUP.value]),
+        reverse("group-create"),
+        reverse("group-rename", args=[agents]),
+        reverse("group-delete", args=[agents]),
+        reverse("group-member-add", args=[agents]),
+    ):
+        assert as_admin.get(url).status_code == 405, url
+    assert Group.objects.filter(pk=agents).exists()
+
+
+# Changes take effect on the very next request
+
+
+def test_a_member_gains_a_capability_on_their_very_next_request(
+    as_admin: Client, as_agent: Client
+) -> None:
+    assert as_agent.get(reverse("groups")).status_code == 403
+    toggle(as_admin, AGENTS, Cap.GROUPS, on=True)
+    assert as_agent.get(reverse("groups")).status_code == 200
+
+
+def test_a_member_loses_a_capability_on_their_very_next_request(as_admin: Client) -> None:
+    leads = Group.objects.create(name="Team leads")
+    leads.permissions.add(Permission.objects.get(codename=Cap.GROUPS.value))
+    lead = make_user("lee.lead", "Team leads")
+    as_lead = client_for(lead)
+    assert as_lead.get(reverse("groups")).status_code == 200
+
+    toggle(as_admin, "Team leads", Cap.GROUPS, on=False)
+
+    assert as_lead.get(reverse("groups")).status_code == 403
+
+
+def test_a_member_removed_from_a_group_loses_its_capabilities_at_once(
+    as_admin: Client, agent: Any
+) -> None:
+    as_agent = client_for(agent)
+    toggle(as_admin, AGENTS, Cap.GROUPS, on=True)
+    assert as_agent.get(reverse("groups")).status_code == 200
+
+    as_admin.post(reverse("group-member-remove", args=[group(AGENTS).pk, agent.pk]))
+
+    assert as_agent.get(reverse("groups")).status_code == 403
+
+
+# Creating a group
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_admin_creates_a_group_with_a_trimmed_name_and_one_audit_event(
+    as_admin: Client, headers: dict[str, str]
+) -> None:
+    response = as_admin.post(
+        reverse("group-create"), {"name": "  Team   leads \n"}, headers=headers
+    )
+
+    created = group("Team leads")
+    assert caps_of("Team leads") == set()
+    event = the_one_group_change()
+    assert event.detail == {"group": "Team leads", "change": "created"}
+    if headers:
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert 'id="access-groups"' in response.text
+        assert f'<tr id="group-{created.pk}" class="created">' in response.text
+        assert "Created “Team leads”" in response.text
+    else:
+        assert response.status_code == 303
+        assert response["Location"] == f"{reverse('groups')}#group-{created.pk}"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "A group needs a name."),
+        ("   ", "A group needs a name."),
+        ("Admins", "There is already a group called “Admins”."),
+        ("  call-center AGENTS ", "There is already a group called “call-center AGENTS”."),
+        ("x" * 151, "at most 150 characters"),
+    ],
+    ids=["blank", "spaces", "duplicate", "duplicate-ignoring-case", "too-long"],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_creating_a_group_with_a_bad_name_says_why_and_changes_nothing(
+    as_admin: Client, name: str, message: str, headers: dict[str, str]
+) -> None:
+    count = Group.objects.count()
+
+    response = as_admin.post(reverse("group-create"), {"name": name}, headers=headers)
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert ("<html" in response.text) == (not headers)
+    assert Group.objects.count() == count
+    assert group_changes() == []
+
+
+def test_creating_a_group_without_a_name_field_is_not_a_500(as_admin: Client) -> None:
+    assert as_admin.post(reverse("group-create"), {}).status_code == 422
+
+
+# One group's page
+
+
+def test_the_group_page_lists_members_capabilities_and_the_forms(
+    as_admin: Client, agent: Any
+) -> None:
+    inactive = make_user("ina.inactive", AGENTS, active=False)
+    agents = group(AGENTS)
+
+    response = as_admin.get(reverse("group", args=[agents.pk]))
+
+    assert response.status_code == 200
+    assert [m.username for m in response.context["members"]] == [agent.username, inactive.username]
+    assert "Inactive" in response.text
+    assert Cap.FRAUD.label in response.text
+    assert Cap.CONTACT.label not in response.text  # agents do not have it
+    assert reverse("group-rename", args=[agents.pk]) in response.text
+    assert reverse("group-member-add", args=[agents.pk]) in response.text
+    assert reverse("group-member-remove", args=[agents.pk, agent.pk]) in response.text
+    assert reverse("group-delete", args=[agents.pk]) in response.text
+
+
+def test_a_group_that_does_not_exist_is_a_404_on_every_page(as_admin: Client, agent: Any) -> None:
+    for method, url in every_group_url(987654, agent.pk)[2:]:
+        data = {"name": "X", "granted": "true", "username": agent.username, "confirm": "yes"}
+        response = getattr(as_admin, method)(url, data) if method == "post" else as_admin.get(url)
+        assert response.status_code == 404, url
+    assert group_changes() == []
+
+
+# Renaming
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_admin_renames_a_group_and_the_audit_says_old_and_new(
+    as_admin: Client, headers: dict[str, str]
+) -> None:
+    managers = group(STORE_MANAGERS)
+
+    response = as_admin.post(
+        reverse("group-rename", args=[managers.pk]),
+        {"name": " Store leads "},
+        headers=headers,
+    )
+
+    managers.refresh_from_db()
+    assert managers.name == "Store leads"
+    event = the_one_group_change()
+    assert event.detail["group"] == "Store leads"
+    assert event.detail["change"] == "renamed “Store managers” → “Store leads”"
+    if headers:
+        assert response.status_code == 200
+        assert 'id="group-page"' in response.text
+        assert "<html" not in response.text
+        assert "Renamed “Store managers” to “Store leads”." in response.text
+    else:
+        assert response.status_code == 303
+        page = as_admin.get(response["Location"])
+        assert "Renamed “Store managers” to “Store leads”." in page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "A group needs a name."),
+        ("Admins", "There is already a group called “Admins”."),
+        ("admins", "There is already a group called “admins”."),
+    ],
+    ids=["blank", "duplicate", "duplicate-ignoring-case"],
+)
+def test_renaming_to_a_bad_name_says_why_and_changes_nothing(
+    as_admin: Client, name: str, message: str
+) -> None:
+    managers = group(STORE_MANAGERS)
+    for headers in ({}, HTMX):
+        response = as_admin.post(
+            reverse("group-rename", args=[managers.pk]),
+            {"name": name},
+            headers=headers,
+        )
+        assert response.status_code == 422
+        assert message in response.text
+    managers.refresh_from_db()
+    assert managers.name == STORE_MANAGERS
+    assert group_changes() == []
+
+
+def test_renaming_a_group_to_its_own_name_or_another_case_of_it(as_admin: Client) -> None:
+    managers = group(STORE_MANAGERS)
+    url = reverse("group-rename", args=[managers.pk])
+
+    as_admin.post(url, {"name": STORE_MANAGERS})
+    assert group_changes() == []
+
+    as_admin.post(url, {"name": "Store Managers"})
+    managers.refresh_from_db()
+    assert managers.name == "Store Managers"
+    assert len(group_changes()) == 1
+
+
+# Deleting
+
+
+def test_deleting_asks_for_confirmation_first_saying_how_many_members_lose_access(
+    as_admin: Client, agent: Any
+) -> None:
+    make_user("dee.agent", AGENTS)
+    agents = group(AGENTS)
+
+    url = reverse("group-delete", args=[agents.pk])
+
+    page = as_admin.post(url)
+    partial = as_admin.post(url, headers=HTMX)
+
+    assert page.status_code == partial.status_code == 200
+    assert "<html" in page.text
+    assert "<html" not in partial.text
+    for response in (page, partial):
+        assert "2 members will lose access" in response.text
+        assert 'id="delete-group"' in response.text
+        assert "Delete “Call-center agents”" in response.text
+        assert 'name="confirm" value="yes"' in response.text
+    assert Group.objects.filter(pk=agents.pk).exists()
+    assert group_changes() == []
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_admin_deletes_a_group_with_members_and_one_event_is_audited(
+    as_admin: Client, agent: Any, headers: dict[str, str]
+) -> None:
+    agents = group(AGENTS)
+
+    response = as_admin.post(
+        reverse("group-delete", args=[agents.pk]), {"confirm": "yes"}, headers=headers
+    )
+
+    assert not Group.objects.filter(pk=agents.pk).exists()
+    assert not agent.groups.exists()
+    event = the_one_group_change()
+    assert event.detail["group"] == AGENTS
+    assert event.detail["members"] == 1
+    assert event.detail["change"] == "deleted (it had 1 member)"
+    if headers:
+        assert response.status_code == 200
+        assert response["HX-Redirect"] == reverse("groups")
+    else:
+        assert response.status_code == 303
+        assert response["Location"] == reverse("groups")
+    page = as_admin.get(reverse("groups"))
+    assert "Deleted “Call-center agents”. Its 1 member lost what it gave them." in page.text
+    assert AGENTS not in page.text.replace("Deleted “Call-center agents”", "")
+
+
+# Members
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_admin_adds_a_member_by_username_and_one_event_is_audited(
+    as_admin: Client, headers: dict[str, str]
+) -> None:
+    newcomer = make_user("nia.new")
+    managers = group(STORE_MANAGERS)
+
+    response = as_admin.post(
+        reverse("group-member-add", args=[managers.pk]),
+        {"username": " nia.new "},
+        headers=headers,
+    )
+
+    assert newcomer.groups.filter(pk=managers.pk).exists()
+    event = the_one_group_change()
+    assert event.detail == {
+        "group": STORE_MANAGERS,
+        "change": "added member nia.new",
+        "user": "nia.new",
+    }
+    if headers:
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert 'id="members"' in response.text
+        assert "nia.new" in response.text
+        assert 'id="group-feedback" class="access-feedback" role="status" hx-swap-oob="true"' in (
+            response.text
+        )
+        assert "Added nia.new to Store managers." in response.text
+    else:
+        assert response.status_code == 303
+        assert response["Location"] == reverse("group", args=[managers.pk]) + "#members"
+        assert "Added nia.new to Store managers." in as_admin.get(response["Location"]).text
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("nobody.here", "No user has the username “nobody.here”."),
+        ("", "Type the username of the person to add."),
+    ],
+    ids=["unknown", "blank"],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_adding_a_member_that_does_not_exist_says_so_and_changes_nothing(
+    as_admin: Client, username: str, message: str, headers: dict[str, str]
+) -> None:
+    managers = group(STORE_MANAGERS)
+
+    response = as_admin.post(
+        reverse("group-member-add", args=[managers.pk]),
+        {"username": username},
+        headers=headers,
+    )
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert ("<html" in response.text) == (not headers)
+    assert not managers.user_set.exists()
+    assert group_changes() == []
+
+
+def test_adding_someone_who_already_is_a_member_changes_and_audits_nothing(
+    as_admin: Client, agent: Any
+) -> None:
+    response = as_admin.post(
+        reverse("group-member-add", args=[group(AGENTS).pk]),
+        {"username": agent.username},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "carl.agent already is a member of Call-center agents." in response.text
+    assert group_changes() == []
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_admin_removes_a_member_and_one_event_is_audited(
+    as_admin: Client, agent: Any, headers: dict[str, str]
+) -> None:
+    agents = group(AGENTS)
+
+    response = as_admin.post(
+        reverse("group-member-remove", args=[agents.pk, agent.pk]),
+        headers=headers,
+    )
+
+    assert not agent.groups.filter(pk=agents.pk).exists()
+    assert the_one_group_change().detail == {
+        "group": AGENTS,
+        "change": "removed member carl.agent",
+        "user": "carl.agent",
+    }
+    if headers:
+        assert response.status_code == 200
+        assert "Removed carl.agent from Call-center agents." in response.text
+        assert "Nobody is in this group yet." in response.text
+    else:
+        assert response.status_code == 303
+
+
+def test_removing_someone_who_is_not_a_member_changes_and_audits_nothing(
+    as_admin: Client, agent: Any
+) -> None:
+    managers = group(STORE_MANAGERS)
+    response = as_admin.post(
+        reverse("group-member-remove", args=[managers.pk, agent.pk]),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "carl.agent is not a member of Store managers." in response.text
+    unknown = reverse("group-member-remove", args=[managers.pk, 987654])
+    assert as_admin.post(unknown).status_code == 404
+    assert group_changes() == []
+
+
+# Nobody can lock everyone out
+
+
+def test_manage_access_groups_cannot_be_taken_from_the_last_group_with_members_that_has_it(
+    as_admin: Client,
+) -> None:
+    for headers in ({}, HTMX):
+        response = toggle(as_admin, ADMINS, Cap.GROUPS, on=False, headers=headers)
+        if headers:
+            assert response.status_code == 409
+            assert 'aria-label="Admins: Manage access groups" checked' in response.text
+            text = response.text
+        else:
+            assert response.status_code == 303
+            text = as_admin.get(response["Location"]).text
+        assert "would lock everyone out" in text
+    assert Cap.GROUPS.value in caps_of(ADMINS)
+    assert group_changes() == []
+
+
+def test_manage_access_groups_can_be_taken_away_once_another_group_with_members_has_it(
+    as_admin: Client, agent: Any
+) -> None:
+    toggle(as_admin, AGENTS, Cap.GROUPS, on=True)
+    response = toggle(as_admin, ADMINS, Cap.GROUPS, on=False, headers=HTMX)
+    assert response.status_code == 200
+    assert Cap.GROUPS.value not in caps_of(ADMINS)
+    assert len(group_changes()) == 2
+
+
+def test_a_group_with_manage_access_groups_but_no_active_member_does_not_count(
+    as_admin: Client,
+) -> None:
+    toggle(as_admin, STORE_MANAGERS, Cap.GROUPS, on=True)  # nobody is a store manager
+    make_user("old.manager", STORE_MANAGERS, active=False)
+    response = toggle(as_admin, ADMINS, Cap.GROUPS, on=False, headers=HTMX)
+    assert response.status_code == 409
+    assert Cap.GROUPS.value in caps_of(ADMINS)
+    # Taking it from the group nobody active is in is fine.
+    assert toggle(as_admin, STORE_MANAGERS, Cap.GROUPS, on=False, headers=HTMX).status_code == 200
+
+
+def test_the_last_group_with_members_that_manages_groups_cannot_be_deleted(
+    as_admin: Client,
+) -> None:
+    admins = group(ADMINS)
+    url = reverse("group-delete", args=[admins.pk])
+
+    confirm = as_admin.post(url)
+    assert confirm.status_code == 200
+    assert "would lock everyone out" in confirm.text
+    assert "Delete “Admins”</button>" not in confirm.text
+
+    for headers in ({}, HTMX):
+        response = as_admin.post(url, {"confirm": "yes"}, headers=headers)
+        assert response.status_code == 409
+        assert "would lock everyone out" in response.text
+    assert Group.objects.filter(pk=admins.pk).exists()
+    assert group_changes() == []
+
+
+def test_the_last_member_of_the_last_group_that_manages_groups_cannot_be_removed(
+    as_admin: Client, admin: Any
+) -> None:
+    admins = group(ADMINS)
+    url = reverse("group-member-remove", args=[admins.pk, admin.pk])
+
+    response = as_admin.post(url, headers=HTMX)
+
+    assert response.status_code == 409
+    assert "would lock everyone out" in response.text
+    assert admin.groups.filter(pk=admins.pk).exists()
+    assert group_changes() == []
+
+    second = make_user("bo.admin", ADMINS)
+    assert as_admin.post(url, headers=HTMX).status_code == 200
+    assert not admin.groups.filter(pk=admins.pk).exists()
+    assert second.groups.filter(pk=admins.pk).exists()
+
+
+def test_the_lock_out_guard_holds_in_the_services_too(admin: Any) -> None:
+    with pytest.raises(services.WouldLockOut):
+        services.set_capability(group=group(ADMINS), cap=Cap.GROUPS, granted=False, actor=admin)
+    with pytest.raises(services.WouldLockOut):
+        services.delete_group(group=group(ADMINS), actor=admin)
+    with pytest.raises(services.WouldLockOut):
+        services.remove_member(group=group(ADMINS), user=admin, actor=admin)
+    assert group_changes() == []
+
+
+# "View as this group" preview
+
+
+@signed_in
+def fake_preview(request: HttpRequest, group_id: int) -> HttpResponse:
+    return HttpResponse(f"preview of {group_id}")
+
+
+class WithPreview:
+    urlpatterns = [
+        path("preview/groups/<int:group_id>/", fake_preview, name="group-preview"),
+        path("", include("membercare.urls")),
+    ]
+
+
+class WithoutPreview:
+    urlpatterns = [
+        path("", fake_preview, {"group_id": 0}, name="home"),
+        path("accounts/logout/", fake_preview, {"group_id": 0}, name="logout"),
+        path("access/", include("membercare.access.urls")),
+    ]
+
+
+def test_the_group_page_offers_a_preview_as_this_group_when_the_preview_exists(
+    as_admin: Client, settings: Any
+) -> None:
+    settings.ROOT_URLCONF = WithPreview
+    agents = group(AGENTS)
+    response = as_admin.get(reverse("group", args=[agents.pk]))
+    assert response.status_code == 200
+    assert f'action="{reverse("group-preview", args=[agents.pk])}"' in response.text
+    assert 'method="get"' in response.text
+    assert 'name="user_id"' in response.text
+    assert "Preview a member as this group" in response.text
+
+
+def test_the_group_page_hides_the_preview_while_the_preview_does_not_exist(
+    as_admin: Client, settings: Any
+) -> None:
+    settings.ROOT_URLCONF = WithoutPreview
+    response = as_admin.get(reverse("group", args=[group(AGENTS).pk]))
+    assert response.status_code == 200
+    assert 'name="user_id"' not in response.text
