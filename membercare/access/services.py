@@ -13,14 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
-from membercare.access.capabilities import Cap
+from membercare.access.capabilities import DEFAULT_GROUPS, Cap
 from membercare.audit.events import record
 from membercare.audit.models import Action
 
@@ -330,3 +332,18 @@ def _audit(
         actor=actor,
         detail={"group": group, "change": change, **more},
     )
+
+
+def ensure_default_groups() -> None:
+    """Create any missing default group with its capabilities (existing ones are left as admins made them).
+
+    The migration creates them once; a fresh test database flushed by a live-server test, or
+    `manage.py demo_users` after an admin deleted one, needs them again.
+    """
+    create_permissions(apps.get_app_config("access"), verbosity=0)
+    for name, caps in DEFAULT_GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(
+                _cap_permissions().filter(codename__in=[cap.value for cap in caps])
+            )

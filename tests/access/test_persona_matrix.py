@@ -92,7 +92,7 @@ def people(db):
     users = {
         "no_group": make_user("nogroup"),
         "agent": make_user("agent", "Call-center agents"),
-        "manager": make_user("manager", "Store managers", store="north_store"),
+        "manager": make_user("manager", "Store managers", store="blr.indiranagar"),
         "admin": make_user("admin", "Admins"),
         "inactive": make_user("inactive", "Admins", active=False),
     }

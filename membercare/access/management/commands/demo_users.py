@@ -1,15 +1,21 @@
-"""Create (or reset) the demo users agent, manager and admin for local development."""
+"""Create (or reset) the demo users agent, manager and admin, each in their default access group."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-DEMO_USERS: dict[str, dict[str, Any]] = {
-    "agent": {"first_name": "Ada", "last_name": "Agent"},
-    "manager": {"first_name": "Sam", "last_name": "Manager"},
-    "admin": {"first_name": "Avery", "last_name": "Admin", "is_staff": True, "is_superuser": True},
+from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
+from membercare.access.models import StaffProfile
+from membercare.access.services import ensure_default_groups
+
+# username: (group, store code, user fields)
+DEMO_USERS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "agent": (AGENTS, "", {"first_name": "Ada", "last_name": "Agent"}),
+    "manager": (STORE_MANAGERS, "blr.indiranagar", {"first_name": "Sam", "last_name": "Manager"}),
+    "admin": (ADMINS, "", {"first_name": "Avery", "last_name": "Admin", "is_staff": True}),
 }
 
 
@@ -17,10 +23,13 @@ class Command(BaseCommand):
     help = "Create the demo users agent, manager and admin (password from DEMO_PASSWORD)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        password = getattr(settings, "DEMO_PASSWORD", "")
+        ensure_default_groups()
         User = get_user_model()
-        for username, fields in DEMO_USERS.items():
+        for username, (group, store_code, fields) in DEMO_USERS.items():
             user, created = User.objects.update_or_create(username=username, defaults=fields)
-            user.set_password(password)
+            user.set_password(settings.DEMO_PASSWORD)
             user.save()
-            self.stdout.write(f"{'created' if created else 'updated'} demo user {username}")
+            user.groups.set([Group.objects.get(name=group)])
+            StaffProfile.objects.update_or_create(user=user, defaults={"store_code": store_code})
+            verb = "created" if created else "reset"
+            self.stdout.write(f"{verb} demo user {username} ({group})")
