@@ -27,9 +27,6 @@ from membercare.capillary.identifiers import Identifier, IdentifierKind, parse_i
 from membercare.capillary.query import FULL_VIEW, coupons_page
 from membercare.capillary.types import CouponStatus, Customer, ProgramSummary
 
-# Until the sandbox fixture exists, say so instead of failing on a missing fixture.
-pytest.importorskip("tests.fixtures.sandbox", reason="the sandbox fixture is not there yet")
-
 TILL, TILL_PASSWORD = "sandbox.till", "sandbox-till-password"
 EMAIL, MOBILE, USER_ID = IdentifierKind.EMAIL, IdentifierKind.MOBILE, IdentifierKind.USER_ID
 
