@@ -15,8 +15,8 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.management import create_permissions
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -335,7 +335,7 @@ def _audit(
 
 
 def ensure_default_groups() -> None:
-    """Create any missing default group with its capabilities (existing ones are left as admins made them).
+    """Create any missing default group with its capabilities; existing ones stay as they are.
 
     The migration creates them once; a fresh test database flushed by a live-server test, or
     `manage.py demo_users` after an admin deleted one, needs them again.
