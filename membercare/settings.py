@@ -198,6 +198,8 @@ LOGGING = {
     "loggers": {
         # urllib3 logs full request lines (with identifiers in the query) at DEBUG: keep it quiet.
         "urllib3": {"level": "WARNING"},
+        # The dev server's access log: through the console handler, so query strings are cut.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
     },
 }

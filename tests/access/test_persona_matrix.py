@@ -83,7 +83,7 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "logout": ({}, "POST", {}, ALL_SIGNED_IN, {302}),
 }
 # Outside the dashboard's sign-in: the sandbox answers Capillary's Basic auth, not sessions.
-SANDBOX = {"sandbox-customer-get"}
+SANDBOX = {"customer-get"}
 
 
 @pytest.fixture
