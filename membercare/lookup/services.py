@@ -80,10 +80,14 @@ class TransactionList:
     fetched_at: datetime
 
 
-def find_member(*, text: str, kind: IdentifierKind | None, store_code: str = "") -> Found:
-    """Validate what the agent typed and find the member (InvalidIdentifier before any call)."""
-    identifier = parse_identifier(text, kind, dial_code=settings.CAPILLARY_MOBILE_DIAL_CODE)
-    key = _cache_key("search", f"{identifier.kind}:{identifier.value}")
+def read_identifier(*, text: str, kind: IdentifierKind | None) -> Identifier:
+    """What the agent typed, validated and normalised (InvalidIdentifier, before any call)."""
+    return parse_identifier(text, kind, dial_code=settings.CAPILLARY_MOBILE_DIAL_CODE)
+
+
+def find_member(*, identifier: Identifier, store_code: str = "") -> Found:
+    """The member an identifier names: from the cache within the TTL, else one upstream call."""
+    key = _cache_key("search", f"{identifier.kind}:{identifier.value}:{store_code}")
     found: Found | None = cache.get(key)
     if found is None:
         snapshot = _fetch(identifier, _full_view(store_code))
