@@ -8,6 +8,7 @@ from membercare.capillary.types import PointsExpiry, UpgradeStrategy
 
 CHART_MONTHS = 12
 CHART_HEIGHT = 120  # SVG units for the tallest bar
+CHART_TOP = 16  # room above the tallest bar for its value
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def expiry_by_month(
                 points=totals[month],
                 height=height,
                 x=index * 40 + 4,
-                y=CHART_HEIGHT - height,
+                y=CHART_TOP + CHART_HEIGHT - height,
             )
         )
     return bars

@@ -40,7 +40,8 @@ def test_agent_finds_a_member_by_each_identifier_kind(page: Page, app: str, text
     search(page, text, kind)
     expect(page).to_have_url(f"{app}/customers/50000011/")
     expect(page.locator("#tier-progress")).to_contain_text("Platinum")
-    assert text.split()[0] not in page.url
+    if kind != "id":
+        assert text.split()[0] not in page.url
 
 
 def test_tier_bars_show_the_right_percentages(page: Page, app: str):
@@ -56,13 +57,13 @@ def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app:
     sign_in(page, app)
     search(page, "demo.coupons@example.com")
     panel = page.locator("#coupon-history")
+    expect(panel.locator("td.mono")).to_have_count(10)
     first_page = panel.locator("td.mono").all_inner_texts()
-    assert len(first_page) == 10
 
     panel.get_by_role("link", name="Next →").click()
     expect(panel.get_by_text("Page 2")).to_be_visible()
+    expect(panel.locator("td.mono")).to_have_count(10)
     second_page = panel.locator("td.mono").all_inner_texts()
-    assert len(second_page) == 10
     assert not set(first_page) & set(second_page)
     expect(page).to_have_url(f"{app}/customers/50000005/")  # the page itself did not reload
 
@@ -105,7 +106,7 @@ def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
 ):
     sign_in(page, app)
     search(page, "demo.gold@example.com")
-    expect(page.locator("#profile")).to_contain_text("demo.gold@example.com")
+    expect(page.locator("#profile")).to_contain_text("d•••@example.com")
 
     # Capillary goes away: a coupon page fails in its own panel; the rest of the page stays.
     good_url = settings.CAPILLARY_BASE_URL
@@ -113,7 +114,7 @@ def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
     panel = page.locator("#coupon-history")
     panel.get_by_label("Status").select_option("redeemed")
     expect(panel.get_by_role("alert")).to_contain_text("Capillary didn't answer.")
-    expect(page.locator("#profile")).to_contain_text("demo.gold@example.com")
+    expect(page.locator("#profile")).to_contain_text("d•••@example.com")
     screenshot(page, "upstream-down")
 
     settings.CAPILLARY_BASE_URL = good_url
