@@ -36,6 +36,10 @@ class Snapshot:
     customer: Customer
     fetched_at: datetime
 
+    @property
+    def request_id(self) -> str | None:
+        return self.customer.request_id
+
 
 @dataclass(frozen=True)
 class Found:
@@ -67,6 +71,7 @@ class CouponPage:
     coupons: tuple[Coupon, ...]
     has_next: bool
     fetched_at: datetime
+    request_id: str | None = None
 
     @property
     def has_previous(self) -> bool:
@@ -78,6 +83,7 @@ class TransactionList:
     type: str
     transactions: tuple[Transaction, ...]
     fetched_at: datetime
+    request_id: str | None = None
 
 
 def read_identifier(*, text: str, kind: IdentifierKind | None) -> Identifier:
@@ -122,28 +128,23 @@ def coupon_page(*, user_id: int, query: CouponQuery, store_code: str = "") -> Co
     """One page of coupons; pages past the first view's ask Capillary for coupons only."""
     if query.is_first_view:
         snapshot = member_snapshot(user_id=user_id, store_code=store_code)
-        coupons, fetched_at = snapshot.customer.coupons or (), snapshot.fetched_at
     else:
-        key = _cache_key("coupons", f"{user_id}:{_generation(user_id)}:{query}")
-        cached: tuple[tuple[Coupon, ...], datetime] | None = cache.get(key)
-        if cached is None:
-            # One more than a page: Capillary sends no total, so the extra one says "there is more".
-            upstream = coupons_page(
-                limit=COUPON_PAGE_SIZE + 1,
-                offset=query.offset,
-                order_by=query.order_by,
-                sort_order=query.direction,
-                status=query.status or None,
-            )
-            snapshot = _fetch(_by_user_id(user_id), upstream)
-            cached = (snapshot.customer.coupons or (), snapshot.fetched_at)
-            cache.set(key, cached, settings.CUSTOMER_CACHE_SECONDS)
-        coupons, fetched_at = cached
+        # One more than a page: Capillary sends no total, so the extra one says "there is more".
+        upstream = coupons_page(
+            limit=COUPON_PAGE_SIZE + 1,
+            offset=query.offset,
+            order_by=query.order_by,
+            sort_order=query.direction,
+            status=query.status or None,
+        )
+        snapshot = _cached_fetch(user_id, upstream, purpose="coupons", variant=str(query))
+    coupons = snapshot.customer.coupons or ()
     return CouponPage(
         query=query,
-        coupons=tuple(coupons[:COUPON_PAGE_SIZE]),
+        coupons=coupons[:COUPON_PAGE_SIZE],
         has_next=len(coupons) > COUPON_PAGE_SIZE,
-        fetched_at=fetched_at,
+        fetched_at=snapshot.fetched_at,
+        request_id=snapshot.request_id,
     )
 
 
@@ -155,15 +156,15 @@ def recent_transactions(*, user_id: int, type: str, store_code: str = "") -> Tra
     if type == DEFAULT_TRANSACTION_TYPE:
         snapshot = member_snapshot(user_id=user_id, store_code=store_code)
     else:
-        key = _cache_key("transactions", f"{user_id}:{_generation(user_id)}:{type}:{store_code}")
-        snapshot = cache.get(key)
-        if snapshot is None:
-            query = transactions_only(type=type, store_code=store_code or None)
-            snapshot = _fetch(_by_user_id(user_id), query)
-            cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
-    transactions = snapshot.customer.transactions or ()
+        query = transactions_only(type=type, store_code=store_code or None)
+        snapshot = _cached_fetch(
+            user_id, query, purpose="transactions", variant=f"{type}:{store_code}"
+        )
     return TransactionList(
-        type=type, transactions=transactions[:RECENT_TRANSACTIONS], fetched_at=snapshot.fetched_at
+        type=type,
+        transactions=(snapshot.customer.transactions or ())[:RECENT_TRANSACTIONS],
+        fetched_at=snapshot.fetched_at,
+        request_id=snapshot.request_id,
     )
 
 
@@ -177,6 +178,15 @@ def forget_member(*, user_id: int) -> None:
 
 def _generation(user_id: int) -> float:
     return cache.get(_cache_key("generation", str(user_id)), 0.0)
+
+
+def _cached_fetch(user_id: int, query: CustomerQuery, *, purpose: str, variant: str) -> Snapshot:
+    key = _cache_key(purpose, f"{user_id}:{_generation(user_id)}:{variant}")
+    snapshot: Snapshot | None = cache.get(key)
+    if snapshot is None:
+        snapshot = _fetch(_by_user_id(user_id), query)
+        cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
+    return snapshot
 
 
 def _fetch(identifier: Identifier, query: CustomerQuery = FULL_VIEW) -> Snapshot:

@@ -189,7 +189,8 @@ def verify(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
         try:
             snapshot = services.member_snapshot(user_id=user_id, store_code=_scope(request))
         except CapillaryError as error:
-            return _panel(request, user_id, "profile", status=503, problem=problem_from(error))
+            problem = problem_from(error)
+            return _panel(request, user_id, "profile", status=503, problem=problem, action=None)
         matched = contact_matches(snapshot.customer, field, form.cleaned_data["value"])
         outcome = "match" if matched else "no_match"
         record(
@@ -201,7 +202,8 @@ def verify(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
             request_id=snapshot.customer.request_id,
         )
     extra = {"verify_form": form, "verify_outcome": outcome}
-    return _panel(request, user_id, "profile", status=200 if outcome else 400, extra=extra)
+    status = 200 if outcome else 400
+    return _panel(request, user_id, "profile", status=status, extra=extra, action=None)
 
 
 @requires(Cap.REVEAL)
@@ -210,15 +212,17 @@ def reveal(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """Show one masked field of one member, for this view only, after a reason is given."""
     form = RevealForm(request.POST)
     if not form.is_valid():
-        return _panel(request, user_id, "profile", status=400, extra={"reveal_form": form})
+        extra = {"reveal_form": form}
+        return _panel(request, user_id, "profile", status=400, extra=extra, action=None)
     field: ContactField = form.cleaned_data["field"]
-    response = _panel(request, user_id, "profile", revealed=frozenset({field}))
+    response = _panel(request, user_id, "profile", revealed=frozenset({field}), action=None)
     record(
         request,
         action="reveal",
         outcome="ok" if response.status_code == 200 else "upstream_error",
         member_id=user_id,
         detail={"field": field, "reason": form.cleaned_data["reason"]},
+        request_id=_request_id(response),
     )
     return response
 
@@ -248,7 +252,7 @@ def _panel(
     own_data: dict[str, Any] | None = None,
     *,
     status: int = 200,
-    action: str = "view_panel",
+    action: str | None = "view_panel",
     detail: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
     revealed: frozenset[ContactField] = frozenset(),
@@ -279,6 +283,8 @@ def _panel(
         )
         if response.status_code == 200:
             response.status_code = status
+    if action is None:  # the caller records what happened (a verify, a reveal)
+        return response
     detail = {"panel": name} | (detail or {})
     return _audited(request, response, user_id, action=action, detail=detail)
 
@@ -485,18 +491,20 @@ def _audited(
     detail: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """One audit event for what this response showed of the member (or failed to)."""
-    data: dict[str, Any] = getattr(response, "context_data", None) or {}
-    problem = data.get("problem") or data.get("coupons_problem") or data.get("transactions_problem")
-    snapshot = data.get("snapshot")
-    request_id = problem.request_id if problem else None
-    if request_id is None and snapshot is not None:
-        request_id = snapshot.customer.request_id
     record(
         request,
         action=action,
         outcome=AUDIT_OUTCOMES.get(response.status_code, "ok"),
         member_id=user_id,
         detail=detail,
-        request_id=request_id,
+        request_id=_request_id(response),
     )
     return response
+
+
+def _request_id(response: HttpResponse) -> str | None:
+    """Capillary's request id behind what the response showed (or failed to), for the audit."""
+    data: dict[str, Any] = getattr(response, "context_data", None) or {}
+    problem = data.get("problem") or data.get("coupons_problem") or data.get("transactions_problem")
+    shown = data.get("snapshot") or data.get("coupons") or data.get("transactions")
+    return problem.request_id if problem else getattr(shown, "request_id", None)

@@ -71,7 +71,9 @@ def test_a_revealed_field_is_shown_for_that_view_only():
 def test_parts_a_viewer_lacks_are_removed_from_the_record():
     record = visible_record(customer(), Viewer(frozenset({Cap.LOOKUP})))
     assert record.fraud.status == ""
-    assert record.coupons is None and record.transactions is None and record.programs is None
+    assert record.coupons is None
+    assert record.transactions is None
+    assert record.programs is None
 
 
 def test_store_manager_keeps_only_store_filtered_transactions():

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from tests.access.test_policy import EXEMPT_NAMESPACES, walk
+from tests.access.test_policy import EXEMPT_NAMESPACES
 from tests.conftest import make_user
 
 MEMBER = 50000002  # demo gold

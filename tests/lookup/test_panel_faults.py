@@ -1,4 +1,4 @@
-"""One panel's trouble stays in that panel. Capillary is replayed at the HTTP boundary (responses)."""
+"""One panel's trouble stays in that panel. Capillary is replayed at the HTTP boundary."""
 
 import json
 from pathlib import Path
@@ -45,7 +45,8 @@ def test_a_failing_coupon_page_shows_its_problem_only_in_the_coupon_panel(agent_
     assert response.status_code == 503
     html = response.content.decode()
     assert html.strip().startswith('<section id="coupon-history"')
-    assert "Capillary is busy." in html and "Retry in 12 s." in html
+    assert "Capillary is busy." in html
+    assert "Retry in 12 s." in html
     assert "Ref. req-2" in html
     assert f'hx-get="{url}?page=2&amp;order=created_date&amp;dir=desc"' in html
 
