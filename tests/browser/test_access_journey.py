@@ -1,0 +1,84 @@
+"""Each persona in a real browser: what an agent, a store manager and an admin get to see and do."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def people(transactional_db):
+    make_user("agent", AGENTS)
+    make_user("manager", STORE_MANAGERS, store="blr.indiranagar")
+    make_user("admin", ADMINS)
+
+
+def open_member(page: Page, text: str) -> None:
+    page.get_by_label("Find a member").fill(text)
+    page.get_by_label("Find a member").press("Enter")
+    page.locator("#customer-view").wait_for()
+
+
+@pytest.mark.usefixtures("people")
+def test_agent_verifies_a_caller_without_seeing_the_value(page: Page, app: str):
+    sign_in(page, app, "agent")
+    open_member(page, "demo.gold@example.com")
+    profile = page.locator("#profile")
+    expect(profile).to_contain_text("d•••@example.com")
+
+    profile.get_by_label("What the caller says").fill("+91 98000 00002")
+    profile.get_by_role("button", name="Check").click()
+    expect(profile.get_by_role("status")).to_have_text("✓ Match")
+    profile.get_by_label("What the caller says").fill("98000 00003")
+    profile.get_by_role("button", name="Check").click()
+    expect(profile.get_by_role("status")).to_have_text("✗ No match")
+    expect(profile).not_to_contain_text("919800000002")
+    screenshot(page, "verify")
+
+
+@pytest.mark.usefixtures("people")
+def test_agent_reveals_one_field_with_a_reason_for_that_view_only(page: Page, app: str):
+    sign_in(page, app, "agent")
+    open_member(page, "demo.gold@example.com")
+    profile = page.locator("#profile")
+    email_row = profile.locator("dd").filter(has_text="@example.com")
+    email_row.locator("summary").click()
+    email_row.get_by_label("Why do you need to see it?").fill("caller is updating their email")
+    email_row.get_by_role("button", name="Reveal").click()
+    expect(profile).to_contain_text("demo.gold@example.com")
+    expect(profile.locator(".badge.revealed")).to_have_count(1)
+    expect(profile).to_contain_text("••••••••0002")  # the mobile stays masked
+    screenshot(page, "reveal")
+
+    page.reload()
+    expect(page.locator("#profile")).not_to_contain_text("demo.gold@example.com")
+
+
+@pytest.mark.usefixtures("people")
+def test_store_manager_sees_tiers_and_points_but_no_contact_coupons_or_fraud(page: Page, app: str):
+    sign_in(page, app, "manager")
+    open_member(page, "demo.fraud.confirmed@example.com")
+    expect(page.locator("#tier-progress")).to_be_visible()
+    expect(page.locator("#points")).to_be_visible()
+    expect(page.locator("#coupon-history")).to_have_count(0)
+    expect(page.locator(".banner.fraud")).to_have_count(0)
+    expect(page.locator("#profile")).not_to_contain_text("demo.fraud.confirmed@example.com")
+    expect(page.locator("#profile .reveal")).to_have_count(0)
+    expect(page.locator("#transactions h2")).to_have_text("Recent transactions at your store")
+    screenshot(page, "store-manager")
+
+
+@pytest.mark.usefixtures("people")
+def test_admin_previews_a_member_as_another_group(page: Page, app: str):
+    sign_in(page, app, "admin")
+    page.goto(f"{app}/access/groups/")
+    page.get_by_role("link", name="Store managers").first.click()
+    page.get_by_label("Capillary user ID").fill("50000006")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Store managers")
+    expect(page.locator("#tier-progress")).to_be_visible()
+    expect(page.locator("#coupon-history")).to_have_count(0)
+    expect(page.locator(".banner.fraud")).to_have_count(0)
+    screenshot(page, "preview-as-group")
