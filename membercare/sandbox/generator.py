@@ -135,6 +135,13 @@ def seed_sandbox(
 
 def _wipe(using: str) -> None:
     connection = connections[using]
+    if connection.vendor == "postgresql":
+        # Rows written earlier in the same transaction (a second seed inside one test) leave
+        # deferred foreign-key checks pending, and PostgreSQL will not TRUNCATE a table with
+        # pending trigger events: run those checks now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     tables = [model._meta.db_table for model in reversed(MODELS_IN_CREATION_ORDER)]
     # sql_flush is what `manage.py flush` uses: DELETE on SQLite, TRUNCATE on PostgreSQL.
     statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=True)

@@ -226,7 +226,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["customer", "program"], name="sandbox_membership"),
+            models.UniqueConstraint(
+                fields=["customer", "program"], name="sandbox_one_membership_per_program"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -294,7 +294,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.UniqueConstraint(fields=('customer', 'program'), name='sandbox_membership'),
+            constraint=models.UniqueConstraint(fields=('customer', 'program'), name='sandbox_one_membership_per_program'),
         ),
         migrations.AddIndex(
             model_name='transaction',
