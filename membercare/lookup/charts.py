@@ -19,6 +19,14 @@ class MonthBar:
     x: int
     y: int
 
+    @property
+    def center(self) -> int:
+        return self.x + 16
+
+    @property
+    def value_y(self) -> int:
+        return self.y - 3
+
 
 def expiry_by_month(
     schedule: Iterable[PointsExpiry], *, today: date, program_id: int | None = None

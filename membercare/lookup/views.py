@@ -328,6 +328,11 @@ def _page_context(user_id: int, viewer: Viewer) -> dict[str, Any]:
     """What every rendering of the customer page needs, whatever state its data is in."""
     return {
         "user_id": user_id,
+        # Reversed once here: the page links to each several times.
+        "urls": {
+            name: reverse(f"customer-{name}", args=[user_id])
+            for name in ("coupons", "transactions", "refresh", "verify", "reveal")
+        },
         "problem": None,
         "viewer": viewer,
         "shows": _shows(viewer),

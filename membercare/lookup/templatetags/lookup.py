@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 
 from membercare.lookup import charts
 
@@ -17,13 +16,16 @@ def strategy_name(based_on: str) -> str:
 @register.filter
 def amount(value: int | Decimal | float | None) -> str:
     """Thousands separators, and no ".00" on whole numbers; "–" when Capillary sent nothing."""
+    # Formatted here rather than with humanize's intcomma: a page shows a hundred of these.
     if value is None or value == "":
         return "–"
-    if isinstance(value, Decimal) and value == value.to_integral_value():
+    if isinstance(value, (Decimal, float)) and value == int(value):
         value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return intcomma(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (Decimal, float)):
+        return f"{value:,.2f}"
+    return str(value)
 
 
 @register.filter

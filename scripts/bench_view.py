@@ -1,0 +1,255 @@
+"""The customer view's costs: upstream calls, the server's own render time, first-visit bytes.
+
+    .venv/bin/python scripts/bench_view.py [--renders 300]
+
+Builds a temp sandbox (migrate + sandbox_seed), serves it as its own process (sandbox_serve), points
+the dashboard at it and drives the dashboard in-process with Django's test client as a signed-in
+agent. Upstream calls are counted at the HTTP adapter (every request the Capillary client sends).
+Render time is measured with the member's record in the cache, so Capillary's round trip is left
+out and what remains is the dashboard's own work: middleware, session, access checks, masking, the
+audit write, the template. Prints markdown tables for docs/benchmarks.md.
+"""
+
+import argparse
+import gzip
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD, COUPONS = 50000002, 50000005
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--renders", type=int, default=300, help="timed renders per row")
+    parser.add_argument("--customers", type=int, default=500, help="members to generate")
+    parser.add_argument("--profile", action="store_true", help="profile a cached render instead")
+    return parser.parse_args()
+
+
+def environment(directory: Path, port: int) -> dict[str, str]:
+    return os.environ | {
+        "DJANGO_SETTINGS_MODULE": "membercare.settings",
+        "ENV_FILE": "/dev/null",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SANDBOX_ENABLED": "true",
+        "DATABASE_URL": f"sqlite:///{directory / 'default.sqlite3'}",
+        "SANDBOX_DATABASE_URL": f"sqlite:///{directory / 'sandbox.sqlite3'}",
+        "STATIC_ROOT": str(directory / "static"),
+        "REDIS_URL": "",
+        "CAPILLARY_BASE_URL": f"http://127.0.0.1:{port}/sandbox",
+        "CAPILLARY_USERNAME": "sandbox.till",
+        "CAPILLARY_PASSWORD": "sandbox-till-password",
+        "CAPILLARY_MOBILE_DIAL_CODE": "91",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_sandbox(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "sandbox_serve", "--port", str(port), "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/sandbox/v1.1/customer/get", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"the sandbox did not start; see {log}")
+
+
+class UpstreamCounter:
+    """Counts what the Capillary client sends, at the HTTP adapter, and lets it through."""
+
+    def __init__(self) -> None:
+        from requests.adapters import HTTPAdapter
+
+        self.count = 0
+        send = HTTPAdapter.send
+
+        def counting_send(adapter, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return send(adapter, request, *args, **kwargs)
+
+        HTTPAdapter.send = counting_send  # type: ignore[method-assign]
+
+    def calls(self, action: Callable[[], object]) -> int:
+        before = self.count
+        action()
+        return self.count - before
+
+
+def profile(action: Callable[[], object]) -> None:
+    """With --profile: where a cached render spends its time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(50):
+        action()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
+
+
+def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:
+    for _ in range(10):
+        action()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="membercare-bench-") as tmp:
+        directory, port = Path(tmp), free_port()
+        env = environment(directory, port)
+        manage(env, "migrate", "--noinput")
+        manage(env, "migrate", "--noinput", "--database", "sandbox")
+        manage(env, "sandbox_seed", "--customers", str(args.customers), "--seed", "42")
+        manage(env, "collectstatic", "--noinput")  # whitenoise's hashed, compressed files
+        sandbox = start_sandbox(env, port, directory / "sandbox.log")
+        try:
+            os.environ.update(env)
+            measure(args.renders, args.profile)
+        finally:
+            sandbox.terminate()
+            sandbox.wait(timeout=10)
+
+
+def measure(renders: int, profiling: bool) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.conftest import make_user
+
+    agent = Client()
+    agent.force_login(make_user("bench-agent", "Call-center agents"))
+    hx = {"HX-Request": "true"}
+    upstream = UpstreamCounter()
+    page = f"/customers/{GOLD}/"
+
+    cache.clear()
+    rows = [
+        (
+            "search, then open the view (no JS: POST + redirect + GET)",
+            upstream.calls(
+                lambda: agent.get(
+                    agent.post("/search/", {"q": "demo.gold@example.com"})["Location"]
+                )
+            ),
+        ),
+        ("open the same member again within the TTL", upstream.calls(lambda: agent.get(page))),
+        (
+            "every panel again, as htmx partials",
+            upstream.calls(
+                lambda: [
+                    agent.get(f"{page}{panel}/", headers=hx)
+                    for panel in ("profile", "tiers", "points", "coupons", "transactions")
+                ]
+            ),
+        ),
+    ]
+    cache.clear()
+    rows += [
+        (
+            "search with htmx (the view comes in the same answer)",
+            upstream.calls(
+                lambda: agent.post("/search/", {"q": "demo.gold@example.com"}, headers=hx)
+            ),
+        ),
+        (
+            "open a member by URL, cold cache",
+            upstream.calls(lambda: agent.get(f"/customers/{COUPONS}/")),
+        ),
+        (
+            "next coupon page (coupons only)",
+            upstream.calls(lambda: agent.get(f"/customers/{COUPONS}/coupons/?page=2", headers=hx)),
+        ),
+    ]
+    print("| action | upstream calls |\n|---|---|")
+    for label, calls in rows:
+        print(f"| {label} | {calls} |")
+
+    agent.get(page)  # warm: the record is cached from here on
+    if profiling:
+        profile(lambda: agent.get(page))
+        return
+    full = timed(lambda: agent.get(page), renders)
+    partial = timed(lambda: agent.get(f"{page}tiers/", headers=hx), renders)
+    coupons = timed(lambda: agent.get(f"/customers/{COUPONS}/coupons/?page=2", headers=hx), renders)
+    print("\n| render (record cached) | median | p95 |\n|---|---|---|")
+    for label, (median, p95) in (
+        ("full customer view", full),
+        ("tier panel (htmx partial)", partial),
+        ("coupon page 2 (htmx partial, cached page)", coupons),
+    ):
+        print(f"| {label} | {median:.1f} ms | {p95:.1f} ms |")
+
+    html = agent.get(page).content
+    # Everything the page links to from our origin (stylesheets, htmx), as whitenoise serves it:
+    # precompressed with brotli (and gzip for clients without it). The HTML at gzip -6.
+    static_root = Path(settings.STATIC_ROOT)
+    linked = re.findall(rb'(?:src|href)="/static/([^"]+)"', html)
+    sizes = {"customer view HTML (gzip -6)": (len(html), len(gzip.compress(html, 6)))}
+    for name in (item.decode() for item in linked):
+        served = static_root / name
+        variants = [served.with_name(served.name + ext) for ext in (".br", ".gz")] + [served]
+        packed = next(path for path in variants if path.exists())
+        sizes[name] = (served.stat().st_size, packed.stat().st_size)
+    print("\n| first visit | bytes | compressed |\n|---|---|---|")
+    for label, (raw, packed) in sizes.items():
+        print(f"| {label} | {raw:,} | {packed:,} |")
+    total, total_packed = (sum(column) for column in zip(*sizes.values(), strict=True))
+    print(f"| **total** | **{total:,}** | **{total_packed:,}** |")
+    print(
+        f"\n{date.today()} · {platform.machine()} · Python {platform.python_version()}"
+        f" · renders={renders}"
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
