@@ -1,4 +1,4 @@
-"""membercare settings: one module, configured from the environment (and `.env`, which it never overrides)."""
+"""membercare settings: one module, from the environment (and `.env`, which never overrides it)."""
 
 from pathlib import Path
 
@@ -82,7 +82,7 @@ DATABASES = {
 }
 for _db in DATABASES.values():
     if _db["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets the sandbox answer while the dashboard writes (one runserver process serves both).
+        # WAL lets the sandbox answer while the dashboard writes (one runserver serves both).
         _db.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
         _db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     else:
