@@ -100,11 +100,11 @@ class UpstreamCounter:
         self.count = 0
         send = HTTPAdapter.send
 
-        def counting_send(adapter, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def counting_send(adapter, request, *args, **kwargs):
             self.count += 1
             return send(adapter, request, *args, **kwargs)
 
-        HTTPAdapter.send = counting_send  # type: ignore[method-assign]
+        HTTPAdapter.send = counting_send  # type: ignore[method-assign,assignment]
 
     def calls(self, action: Callable[[], object]) -> int:
         before = self.count

@@ -82,17 +82,28 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         record(request, action="search", outcome="invalid", identifier_kind=kind or "")
         form.add_error("q", error.message)
         return _search_feedback(request, form, status=422)
-    searched = {"identifier_kind": identifier.kind, "identifier_value": identifier.value}
+
+    def audit(outcome: str, *, member_id: int | None = None, request_id: str | None = None) -> None:
+        # The identifier's kind and keyed hash, never its value.
+        record(
+            request,
+            action="search",
+            outcome=outcome,
+            member_id=member_id,
+            identifier_kind=identifier.kind,
+            identifier_value=identifier.value,
+            request_id=request_id,
+        )
+
     try:
         found = services.find_member(identifier=identifier, store_code=_scope(request))
     except CapillaryError as error:
         outcome, status = _search_failure(error)
-        record(request, action="search", outcome=outcome, request_id=error.request_id, **searched)
+        audit(outcome, request_id=error.request_id)
         problem = problem_from(error) if outcome == "upstream_error" else None
         return _search_feedback(request, form, status=status, outcome=outcome, problem=problem)
 
-    outcome = "merged" if found.merged_from else "ok"
-    record(request, action="search", outcome=outcome, member_id=found.user_id, **searched)
+    audit("merged" if found.merged_from else "ok", member_id=found.user_id)
     if found.merged_from:
         messages.info(
             request, "The account you looked up was merged into this one, which Capillary keeps."

@@ -12,7 +12,7 @@ EXEMPT_NAMESPACES = {"admin"}
 
 def walk(
     patterns: list, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, object]]:  # type: ignore[type-arg]
+) -> Iterator[tuple[str, str, object]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             yield from walk(

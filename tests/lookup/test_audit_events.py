@@ -31,7 +31,7 @@ def test_a_search_writes_one_event_with_the_kind_and_a_keyed_hash(agent_client):
     assert (event.action, event.outcome, event.member_id) == ("search", "ok", GOLD)
     assert event.identifier_kind == "email"
     assert event.identifier_hash == identifier_hash("demo.gold@example.com")
-    assert event.actor.username == "agent"
+    assert event.actor_username == "agent"
 
 
 @pytest.mark.parametrize(
