@@ -57,7 +57,7 @@ from membercare.sandbox.names import ARABIC, CHINESE, LATIN, REGIONS, Name, Regi
 from membercare.sandbox.routers import SANDBOX_DB
 
 # Bump when the generated data changes shape: a re-seed with the same (N, S) then regenerates.
-GENERATOR_VERSION: Final = 1
+GENERATOR_VERSION: Final = 2
 DEMO_SEED: Final = 20240601
 CHUNK: Final = 2000  # members per flush: bounds memory while keeping batches large
 FIRST_GENERATED_USER_ID: Final = 100_000_001  # far from the demo ids (50,000,0xx)
@@ -365,14 +365,14 @@ def plan_generated(rng: random.Random, index: int) -> MemberPlan:
         )
     statuses = list(FraudStatus)
     fraud = statuses[index % len(statuses)] if forced else _weighted(rng, FRAUD_WEIGHTS.items())
-    serial = f"{index:09d}"
+    prefix = region.country_code + region.mobile_prefix
     plan = MemberPlan(
         user_id=user_id,
         name=name,
         region=region,
         # Generated prefixes (917, 628, 97155, 86139) never start a demo mobile (9198..., 97150...,
         # 86138...), and generated e-mails use example.org where the demo ones use example.com.
-        mobile=f"{region.country_code}{region.mobile_prefix}{serial}",
+        mobile=f"{prefix}{index:0{region.mobile_length - len(prefix)}d}",
         email=None if rng.random() < 0.08 else f"{name.roman}.{index}@example.org",
         external_id=f"AUR{user_id}",
         card_number=f"72{user_id:014d}",

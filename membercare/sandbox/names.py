@@ -19,6 +19,7 @@ class Region:
     script: str
     country_code: str
     mobile_prefix: str  # after the country code; never the first digits of a demo mobile
+    mobile_length: int  # digits with the country code, as the country's mobiles have
     store_ids: tuple[int, ...]
     language: str
     first_names: tuple[tuple[str, str, str], ...]  # (name, romanized, gender)
@@ -41,6 +42,7 @@ LATIN: Final = Region(
     "latin",
     "91",
     "7",
+    12,
     (1, 2, 3, 4, 11),
     "en",
     _firsts(
@@ -57,6 +59,7 @@ INDONESIAN: Final = Region(
     "indonesian",
     "62",
     "8",
+    13,
     (9, 10, 11),
     "id",
     _firsts(
@@ -72,6 +75,7 @@ ARABIC: Final = Region(
     "arabic",
     "971",
     "55",
+    12,
     (5, 6, 11),
     "ar",
     _firsts(
@@ -87,6 +91,7 @@ CHINESE: Final = Region(
     "chinese",
     "86",
     "139",
+    13,
     (7, 8, 11),
     "zh",
     _firsts("伟/wei/M 强/qiang/M 磊/lei/M 军/jun/M 芳/fang/F 娜/na/F 敏/min/F 静/jing/F"),

@@ -211,15 +211,15 @@ def _positive_int(params: QueryDict, name: str) -> int | None:
     return number
 
 
-def _choice(
-    params: QueryDict, name: str, choices: tuple[str, ...], default: str | None
-) -> str | None:
-    value = params.get(name)
-    if value is None or value == "":
+def _choice(params: QueryDict, name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` in its own spelling, whatever the case asked; `default` when absent."""
+    value = params.get(name, "")
+    if not value:
         return default
-    if value.lower() not in choices and value.upper() not in choices:
+    canonical = {choice.lower(): choice for choice in choices}.get(value.lower())
+    if canonical is None:
         raise BadRequest(f"{name} must be one of {', '.join(choices)}")
-    return value.lower() if value.lower() in choices else value.upper()
+    return canonical
 
 
 def _coupon_query(params: QueryDict) -> CouponQuery:
@@ -230,10 +230,9 @@ def _coupon_query(params: QueryDict) -> CouponQuery:
     return CouponQuery(
         limit=limit,
         offset=offset,
-        order_by=_choice(params, "coupon_order_by", COUPON_ORDERS, "created_date")
-        or "created_date",
+        order_by=_choice(params, "coupon_order_by", COUPON_ORDERS, "created_date"),
         descending=_choice(params, "coupon_sort_order", ("asc", "desc"), "desc") == "desc",
-        status=_choice(params, "coupon_status", COUPON_STATUSES, None),
+        status=_choice(params, "coupon_status", COUPON_STATUSES, "") or None,
         active_only=_is_true(params.get("coupon_active", "")),
     )
 
@@ -244,13 +243,15 @@ def _transaction_query(params: QueryDict) -> TransactionQuery:
     try:
         parsed_amount = Decimal(amount) if amount else None
     except InvalidOperation:
-        raise BadRequest("amount must be a number") from None
+        parsed_amount = Decimal("NaN")
+    if parsed_amount is not None and not parsed_amount.is_finite():
+        raise BadRequest("amount must be a number")
     try:
         parsed_date = date.fromisoformat(on_date) if on_date else None
     except ValueError:
         raise BadRequest("date must be YYYY-MM-DD") from None
     return TransactionQuery(
-        type=_choice(params, "type", TRANSACTION_TYPES, "REGULAR") or "REGULAR",
+        type=_choice(params, "type", TRANSACTION_TYPES, "REGULAR"),
         number=params.get("number") or None,
         store_code=params.get("store_code") or None,
         till_code=params.get("till_code") or None,

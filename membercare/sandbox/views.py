@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from membercare.sandbox import data, payload
 from membercare.sandbox.auth import Access, till_access
 from membercare.sandbox.faults import fault_response
+from membercare.sandbox.models import Customer
 from membercare.sandbox.params import (
     BadRequest,
     LookupQuery,
@@ -88,7 +89,7 @@ def customer_get(request: HttpRequest) -> HttpResponse:
 
 
 def answer(
-    query: LookupQuery, invalid: dict[str, int | None], found: dict[str, data.Customer]
+    query: LookupQuery, invalid: dict[str, int | None], found: dict[str, Customer]
 ) -> HttpResponse:
     limit = getattr(settings, "SANDBOX_BATCH_LIMIT", 100)
     if len(query.values) > limit:
@@ -116,8 +117,8 @@ def _item(
     query: LookupQuery,
     value: str,
     invalid_code: int | None,
-    found: dict[str, data.Customer],
-    survivors: dict[int, data.Customer],
+    found: dict[str, Customer],
+    survivors: dict[int, Customer],
 ) -> Item:
     if invalid_code is not None:
         return Item(value, invalid_code)

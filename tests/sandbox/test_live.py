@@ -3,7 +3,8 @@
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,10 +57,11 @@ def test_it_keeps_a_slow_answer_from_blocking_others(sandbox_url: str, sandbox_a
 
 
 def test_it_logs_no_identifier(sandbox_server: SandboxServer, sandbox_auth: str):
+    line = '"GET /sandbox/v1.1/customer/get"'
+    before = sandbox_server.log.read_text().count(line)
     get(sandbox_server.url, sandbox_auth, email=GOLD.email, mobile="919800000002")
     get(sandbox_server.url, sandbox_auth, external_id=GOLD.external_id)
-    log = sandbox_server.log.read_text()
-    assert "GET /sandbox/v1.1/customer/get" in log
+    log = wait_for(sandbox_server.log, lambda text: text.count(line) >= before + 2)
     for identifier in (GOLD.email, GOLD.mobile, GOLD.external_id, "?"):
         assert identifier not in log
 
@@ -102,9 +104,17 @@ def test_it_resets_the_connection_under_runserver(runserver: DevServer, sandbox_
 def test_it_keeps_identifiers_out_of_runservers_access_log(runserver: DevServer, sandbox_auth: str):
     # settings route Django's "django.server" logger through the query-stripping filter.
     get(runserver.url, sandbox_auth, email=GOLD.email)
-    log = runserver.log.read_text()
-    assert '"GET /sandbox/v1.1/customer/get?' in log
+    log = wait_for(runserver.log, lambda text: '"GET /sandbox/v1.1/customer/get?' in text)
     assert "demo.gold" not in log
+
+
+def wait_for(path: Path, ready: Callable[[str], bool], seconds: float = 5) -> str:
+    """The log once `ready(log)`: servers write their access line after answering."""
+    deadline = time.monotonic() + seconds
+    while not ready(log := path.read_text()):
+        assert time.monotonic() < deadline, f"the log never got there:\n{log}"
+        time.sleep(0.05)
+    return log
 
 
 def test_it_finds_the_socket_behind_runservers_request_stream():
