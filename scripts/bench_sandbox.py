@@ -82,7 +82,7 @@ def environment(directory: Path, sandbox_url: str | None) -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str) -> None:
     command = [sys.executable, "manage.py", *args]
-    subprocess.run(command, cwd=ROOT, env=env, check=True)  # noqa: S603 - fixed arguments
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
 def free_port() -> int:
@@ -108,7 +108,7 @@ def timings(call: Callable[[], Any], *, calls: int, warmup: int) -> list[float]:
 def over_http(env: dict[str, str], params: dict[str, str], args: argparse.Namespace) -> list[float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
+    server = subprocess.Popen(
         [sys.executable, "manage.py", "sandbox_serve", "--port", str(port), "--workers", "1"],
         cwd=ROOT,
         env=env,
