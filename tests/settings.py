@@ -20,3 +20,9 @@ from membercare.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast personas
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# SQLite test databases in files, not in memory: an in-memory database makes the live server's
+# threads share one connection, and concurrent htmx requests in browser tests then collide.
+for _alias, _database in DATABASES.items():  # noqa: F405
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database["TEST"] = {"NAME": str(BASE_DIR / f".test-{_alias}.sqlite3")}  # noqa: F405
