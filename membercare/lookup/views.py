@@ -476,6 +476,7 @@ def _search_feedback(
 ) -> HttpResponse:
     context = {"form": form, "outcome": outcome, "problem": problem}
     if request.htmx:
+        context["clear_workspace"] = True
         response = TemplateResponse(request, "lookup/_search.html", context, status=status)
         return retarget(reswap(response, "outerHTML"), "#search")
     return TemplateResponse(request, "lookup/search.html", context, status=status)

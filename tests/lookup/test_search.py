@@ -168,3 +168,11 @@ def test_a_second_search_for_the_same_member_within_the_ttl_costs_nothing(agent_
     agent_client.post(SEARCH, {"q": "DEMO.GOLD@example.com"})
     agent_client.get("/customers/50000002/")
     assert upstream.count == 1
+
+
+def test_a_failed_htmx_search_closes_the_member_that_was_open(agent_client, htmx_headers):
+    response = agent_client.post(SEARCH, {"q": "nobody@example.com"}, headers=htmx_headers)
+    assert response["HX-Retarget"] == "#search"
+    html = response.content.decode()
+    assert '<div id="workspace" hx-swap-oob="innerHTML">' in html
+    assert "No member is open." in html
