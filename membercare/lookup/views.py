@@ -112,9 +112,11 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     if not request.htmx:
         return HttpResponseRedirect(url, status=303)
     # The record is in the cache now: the view renders from it at no further upstream cost.
-    response = _audited(
-        request, _customer_response(request, found.user_id, template=VIEW_PARTIAL), found.user_id
+    # The search box comes along, keeping what was typed and dropping earlier messages.
+    found_page = _customer_response(
+        request, found.user_id, template="lookup/found.html", extra={"form": form}
     )
+    response = _audited(request, found_page, found.user_id)
     return push_url(retarget(reswap(response, "innerHTML"), "#workspace"), url)
 
 

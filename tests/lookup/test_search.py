@@ -176,3 +176,11 @@ def test_a_failed_htmx_search_closes_the_member_that_was_open(agent_client, htmx
     html = response.content.decode()
     assert '<div id="workspace" hx-swap-oob="innerHTML">' in html
     assert "No member is open." in html
+
+
+def test_a_successful_htmx_search_clears_earlier_messages_under_the_box(agent_client, htmx_headers):
+    response = agent_client.post(SEARCH, {"q": "demo.gold@example.com"}, headers=htmx_headers)
+    html = response.content.decode()
+    assert 'hx-swap-oob="true"' in html
+    assert 'value="demo.gold@example.com"' in html
+    assert 'class="feedback' not in html
