@@ -122,7 +122,7 @@ def profile(action: Callable[[], object]) -> None:
     for _ in range(50):
         action()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:

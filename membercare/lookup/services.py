@@ -124,10 +124,15 @@ def member_snapshot(*, user_id: int, store_code: str = "") -> Snapshot:
     return snapshot
 
 
-def coupon_page(*, user_id: int, query: CouponQuery, store_code: str = "") -> CouponPage:
-    """One page of coupons; pages past the first view's ask Capillary for coupons only."""
+def coupon_page(
+    *, user_id: int, query: CouponQuery, store_code: str = "", record: Snapshot | None = None
+) -> CouponPage:
+    """One page of coupons; pages past the first view's ask Capillary for coupons only.
+
+    `record` is the member's record when the caller already holds it (the first view's page).
+    """
     if query.is_first_view:
-        snapshot = member_snapshot(user_id=user_id, store_code=store_code)
+        snapshot = record or member_snapshot(user_id=user_id, store_code=store_code)
     else:
         # One more than a page: Capillary sends no total, so the extra one says "there is more".
         upstream = coupons_page(
@@ -148,13 +153,15 @@ def coupon_page(*, user_id: int, query: CouponQuery, store_code: str = "") -> Co
     )
 
 
-def recent_transactions(*, user_id: int, type: str, store_code: str = "") -> TransactionList:
+def recent_transactions(
+    *, user_id: int, type: str, store_code: str = "", record: Snapshot | None = None
+) -> TransactionList:
     """The most recent transactions of one type (or ALL, which the first view already has).
 
     With a store code, only that store's: Capillary filters them, so no others reach us.
     """
     if type == DEFAULT_TRANSACTION_TYPE:
-        snapshot = member_snapshot(user_id=user_id, store_code=store_code)
+        snapshot = record or member_snapshot(user_id=user_id, store_code=store_code)
     else:
         query = transactions_only(type=type, store_code=store_code or None)
         snapshot = _cached_fetch(

@@ -328,9 +328,10 @@ def _customer_response(
 
     context = _page_context(user_id, viewer) | _member_context(snapshot, viewer, revealed)
     if "coupons" not in extra and viewer.can(Cap.COUPONS):
-        context |= _coupon_context(user_id, CouponQuery(), viewer)
+        context |= _coupon_context(user_id, CouponQuery(), viewer, snapshot)
     if "transactions" not in extra and viewer.transaction_scope is not None:
-        context |= _transactions_context(user_id, services.DEFAULT_TRANSACTION_TYPE, viewer)
+        kind = services.DEFAULT_TRANSACTION_TYPE
+        context |= _transactions_context(user_id, kind, viewer, snapshot)
     if viewer.can(Cap.AUDIT):
         context["viewed_by"] = recent_viewers(member_id=user_id)
     status = 503 if extra.get("problem") else 200
@@ -411,11 +412,13 @@ def _member_context(
     }
 
 
-def _coupon_context(user_id: int, query: CouponQuery, viewer: Viewer) -> dict[str, Any]:
+def _coupon_context(
+    user_id: int, query: CouponQuery, viewer: Viewer, record: services.Snapshot | None = None
+) -> dict[str, Any]:
     context = _coupon_controls(user_id, query)
     try:
         context["coupons"] = services.coupon_page(
-            user_id=user_id, query=query, store_code=viewer.transaction_scope or ""
+            user_id=user_id, query=query, store_code=viewer.transaction_scope or "", record=record
         )
     except CapillaryError as error:
         context["coupons_problem"] = problem_from(error)
@@ -441,14 +444,16 @@ def _coupon_url(user_id: int, query: CouponQuery) -> str:
     return f"{reverse('customer-coupons', args=[user_id])}?{urlencode(params)}"
 
 
-def _transactions_context(user_id: int, kind: str, viewer: Viewer) -> dict[str, Any]:
+def _transactions_context(
+    user_id: int, kind: str, viewer: Viewer, record: services.Snapshot | None = None
+) -> dict[str, Any]:
     context = _transaction_controls(user_id, kind)
     scope = viewer.transaction_scope
     if scope is None:
         return context | {"transactions": None}
     try:
         context["transactions"] = services.recent_transactions(
-            user_id=user_id, type=kind, store_code=scope
+            user_id=user_id, type=kind, store_code=scope, record=record
         )
     except CapillaryError as error:
         context["transactions_problem"] = problem_from(error)
