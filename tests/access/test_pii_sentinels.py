@@ -125,3 +125,11 @@ def test_audit_csv_holds_no_contact_detail(group_admin_client):
     assert str(GOLD) in csv
     for value in SENTINELS.values():
         assert value not in csv
+
+
+def test_store_manager_transactions_are_asked_for_with_their_store_only(manager_client, upstream):
+    html = manager_client.get(reverse("customer", args=[GOLD])).content.decode()
+    assert "Recent transactions at your store" in html
+    sent = [request.url or "" for request in upstream.requests]
+    assert sent
+    assert all("store_code=blr.indiranagar" in url for url in sent)
