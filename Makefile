@@ -26,7 +26,8 @@ $(BIN)/.installed: pyproject.toml
 	  "SANDBOX_ENABLED=true" \
 	  "CAPILLARY_USERNAME=sandbox.till" \
 	  "CAPILLARY_PASSWORD=sandbox-till-password" \
-	  "CAPILLARY_COUNTRY_CODE=IN" > $@
+	  "CAPILLARY_COUNTRY_CODE=IN" \
+	  "CAPILLARY_MOBILE_DIAL_CODE=91" > $@
 
 run: $(BIN)/.installed .env
 	$(BIN)/python manage.py migrate --noinput
