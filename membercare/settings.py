@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "membercare.access.context_processors.navigation",
             ],
         },
     },

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -254,16 +254,7 @@ def _group_context(
         "capabilities": _ordered(services.capabilities_of(group=group)),
         "rename_form": rename_form or GroupNameForm(initial={"name": group.name}),
         "member_form": member_form or AddMemberForm(),
-        "preview_url": _preview_url(group),
     }
-
-
-def _preview_url(group: Group) -> str:
-    """The "view as this group" preview, once its view exists (written in membercare.lookup)."""
-    try:
-        return reverse("group-preview", args=[group.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _as_partial(request: HtmxHttpRequest) -> bool:

@@ -47,6 +47,7 @@ class Found:
 
     user_id: int
     merged_from: str | None
+    request_id: str | None = None  # Capillary's, of the call that found them
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,11 @@ def find_member(*, identifier: Identifier, store_code: str = "") -> Found:
             raise MalformedResponse(
                 "Capillary's answer had no user id.", request_id=customer.request_id
             )
-        found = Found(user_id=customer.user_id, merged_from=customer.merged_from)
+        found = Found(
+            user_id=customer.user_id,
+            merged_from=customer.merged_from,
+            request_id=customer.request_id,
+        )
         cache.set(
             _snapshot_key(found.user_id, store_code), snapshot, settings.CUSTOMER_CACHE_SECONDS
         )

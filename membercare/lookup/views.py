@@ -103,7 +103,11 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         problem = problem_from(error) if outcome == "upstream_error" else None
         return _search_feedback(request, form, status=status, outcome=outcome, problem=problem)
 
-    audit("merged" if found.merged_from else "ok", member_id=found.user_id)
+    audit(
+        "merged" if found.merged_from else "ok",
+        member_id=found.user_id,
+        request_id=found.request_id,
+    )
     if found.merged_from:
         messages.info(
             request, "The account you looked up was merged into this one, which Capillary keeps."
