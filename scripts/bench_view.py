@@ -122,7 +122,9 @@ def profile(action: Callable[[], object]) -> None:
     for _ in range(50):
         action()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
+    order = os.environ.get("PROFILE_SORT", "cumulative")
+    lines = os.environ.get("PROFILE_LINES", "35")
+    pstats.Stats(profiler).sort_stats(order).print_stats(int(lines))
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:
