@@ -119,7 +119,7 @@ def test_admin_creates_a_group_and_adds_a_member(
     assert casey.groups.filter(name="Team leads").exists()
     screenshot(page, "access-group")
 
-    page.get_by_role("link", name="Access groups").click()
+    page.locator("main").get_by_role("link", name="Access groups").click()
     expect(page.locator("#group-" + str(Group.objects.get(name="Team leads").pk))).to_contain_text(
         re.compile(r"Team leads\s+1")
     )
