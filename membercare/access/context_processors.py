@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": {
             "lookup": viewer.can(Cap.LOOKUP),
+            "bulk": viewer.can(Cap.LOOKUP) and viewer.can(Cap.BULK),
             "groups": viewer.can(Cap.GROUPS),
             "audit": viewer.can(Cap.AUDIT),
         }

@@ -98,3 +98,26 @@ class PreviewForm(forms.Form):
             "invalid": "A user ID is a number.",
         },
     )
+
+
+class BulkForm(forms.Form):
+    identifiers = forms.CharField(
+        label="Identifiers, one per line",
+        widget=forms.Textarea,
+        max_length=50 * 260,
+        error_messages={"required": "Paste at least one identifier."},
+    )
+    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, required=False)
+
+    def clean_identifiers(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["identifiers"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError("Paste at least one identifier.")
+        if len(lines) > 50:
+            raise forms.ValidationError(f"At most 50 at a time ({len(lines)} given).")
+        return lines
+
+    def identifier_kind(self) -> IdentifierKind | None:
+        value = self.cleaned_data.get("kind")
+        return IdentifierKind(value) if value else None

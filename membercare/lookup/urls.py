@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("search/detect/", views.detect, name="search-detect"),
+    path("search/bulk/", views.bulk, name="bulk-lookup"),
     path("customers/<int:user_id>/", views.customer, name="customer"),
     path("customers/<int:user_id>/refresh/", views.refresh, name="customer-refresh"),
     path("customers/<int:user_id>/profile/", views.profile, name="customer-profile"),

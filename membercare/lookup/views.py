@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
 from membercare.access.capabilities import Cap
@@ -32,12 +32,14 @@ from membercare.capillary.errors import (
 from membercare.capillary.identifiers import detect_kind
 from membercare.http import HtmxHttpRequest
 from membercare.lookup import services
+from membercare.lookup.bulk import BulkRow, look_up_lines
 from membercare.lookup.charts import day_of, describe_expression, expiry_by_month, next_expiry
 from membercare.lookup.forms import (
     COUPON_DIRECTION_CHOICES,
     COUPON_ORDER_CHOICES,
     COUPON_STATUS_CHOICES,
     TRANSACTION_TYPE_CHOICES,
+    BulkForm,
     CouponControls,
     PreviewForm,
     RevealForm,
@@ -257,6 +259,71 @@ def group_preview(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     viewer = viewer_for_group(group)
     response = _customer_response(request, user_id, template=CUSTOMER_PAGE, viewer=viewer)
     return _audited(request, response, user_id, detail={"preview_group": group.name})
+
+
+@requires(Cap.LOOKUP, Cap.BULK)
+@require_http_methods(["GET", "POST"])
+def bulk(request: HtmxHttpRequest) -> HttpResponse:
+    """Look up to 50 members at once: who each line names, their tier, and a link to open them."""
+    form = BulkForm(request.POST if request.method == "POST" else None)
+    if not form.is_bound or not form.is_valid():
+        status = 422 if form.is_bound else 200
+        return TemplateResponse(request, "lookup/bulk.html", {"form": form}, status=status)
+    rows = look_up_lines(lines=form.cleaned_data["identifiers"], kind=form.identifier_kind())
+    viewer = viewer_of(request)
+    for row in rows:
+        _audit_bulk_row(request, row)
+    context = {
+        "form": form,
+        "rows": [_bulk_result(row, viewer) for row in rows],
+        "shows": _shows(viewer),
+    }
+    return TemplateResponse(request, "lookup/bulk.html", context)
+
+
+def _bulk_result(row: BulkRow, viewer: Viewer) -> dict[str, Any]:
+    """What one line of a bulk lookup shows, masked like everything else for this viewer."""
+    result: dict[str, Any] = {
+        "line": row.line,
+        "text": row.text,
+        "kind": row.identifier.kind.label if row.identifier else "",
+    }
+    if row.customer is not None:
+        customer = visible_record(row.customer, viewer)
+        status = "merged" if customer.merged_from else "found"
+        return result | {"status": status, "customer": customer}
+    if isinstance(row.error, InvalidIdentifier):
+        return result | {"status": "invalid", "message": row.error.message}
+    if isinstance(row.error, CapillaryError):
+        outcome, _ = _search_failure(row.error)
+        message = {"not_found": "Not found", "deleted": "Deleted after a PII delete request"}.get(
+            outcome, problem_from(row.error).title
+        )
+        return result | {"status": outcome, "message": message}
+    return result | {"status": "upstream_error", "message": "No answer for this line."}
+
+
+def _audit_bulk_row(request: HtmxHttpRequest, row: BulkRow) -> None:
+    if row.identifier is None:
+        outcome = "invalid"
+    elif row.customer is not None:
+        outcome = "merged" if row.customer.merged_from else "ok"
+    elif isinstance(row.error, CapillaryError):
+        outcome = _search_failure(row.error)[0]
+    else:
+        outcome = "upstream_error"
+    record(
+        request,
+        action="search",
+        outcome=outcome,
+        member_id=row.customer.user_id if row.customer else None,
+        identifier_kind=row.identifier.kind if row.identifier else "",
+        identifier_value=row.identifier.value if row.identifier else None,
+        detail={"bulk": True},
+        request_id=row.customer.request_id
+        if row.customer
+        else getattr(row.error, "request_id", None),
+    )
 
 
 # --- Rendering --------------------------------------------------------------------------------

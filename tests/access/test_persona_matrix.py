@@ -23,6 +23,7 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "home": ({}, "GET", {}, LOOKUP, {200}),
     "search": ({}, "POST", {"q": "demo.gold@example.com"}, LOOKUP, {303}),
     "search-detect": ({}, "POST", {"q": "demo.gold@example.com"}, LOOKUP, {200}),
+    "bulk-lookup": ({}, "GET,POST", {"identifiers": "demo.gold@example.com"}, {"admin"}, {200}),
     "customer": ({"user_id": MEMBER}, "GET", {}, LOOKUP, {200}),
     "customer-refresh": ({"user_id": MEMBER}, "POST", {}, LOOKUP, {303}),
     "customer-profile": ({"user_id": MEMBER}, "GET", {}, LOOKUP, {200}),

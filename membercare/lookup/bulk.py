@@ -1,0 +1,60 @@
+"""Look up several members at once (the "look up several members" capability).
+
+Each line is validated on its own; the valid ones are grouped by kind and sent as Capillary bulk
+calls (one kind per call, chunked by CAPILLARY_BATCH_SIZE), so 50 emails cost a handful of calls.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from membercare.capillary import client_from_settings
+from membercare.capillary.errors import CapillaryError, InvalidIdentifier
+from membercare.capillary.identifiers import Identifier, IdentifierKind
+from membercare.capillary.query import CustomerQuery
+from membercare.capillary.types import Customer
+from membercare.lookup.services import read_identifier
+
+MAX_LINES = 50
+
+# Who they are and whether they are flagged: enough to pick whom to open.
+BULK_QUERY = CustomerQuery(embed=frozenset({"user_id", "fraud_details"}), coupon_limit=0)
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    line: int
+    text: str
+    identifier: Identifier | None = None
+    customer: Customer | None = None
+    error: Exception | None = None
+
+
+def look_up_lines(*, lines: list[str], kind: IdentifierKind | None) -> list[BulkRow]:
+    """One row per non-blank line, in the order given (duplicates answered once)."""
+    rows: list[BulkRow] = []
+    for number, text in enumerate(lines, start=1):
+        try:
+            rows.append(BulkRow(number, text, identifier=read_identifier(text=text, kind=kind)))
+        except InvalidIdentifier as error:
+            rows.append(BulkRow(number, text, error=error))
+
+    by_kind: dict[IdentifierKind, list[Identifier]] = defaultdict(list)
+    for row in rows:
+        if row.identifier and row.identifier not in by_kind[row.identifier.kind]:
+            by_kind[row.identifier.kind].append(row.identifier)
+    answers: dict[Identifier, Customer | CapillaryError] = {}
+    for identifiers in by_kind.values():
+        try:
+            answers |= client_from_settings().get_customers(identifiers, BULK_QUERY)
+        except CapillaryError as error:  # no call can succeed (configuration)
+            answers |= dict.fromkeys(identifiers, error)
+    return [_answered(row, answers) for row in rows]
+
+
+def _answered(row: BulkRow, answers: dict[Identifier, Customer | CapillaryError]) -> BulkRow:
+    if row.identifier is None:
+        return row
+    answer = answers.get(row.identifier)
+    if isinstance(answer, Customer):
+        return BulkRow(row.line, row.text, row.identifier, customer=answer)
+    return BulkRow(row.line, row.text, row.identifier, error=answer)
