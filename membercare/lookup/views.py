@@ -29,7 +29,7 @@ from membercare.capillary.errors import (
     CustomerNotFound,
     InvalidIdentifier,
 )
-from membercare.capillary.identifiers import detect_kind
+from membercare.capillary.identifiers import Identifier, detect_kind
 from membercare.http import HtmxHttpRequest
 from membercare.lookup import services
 from membercare.lookup.bulk import BulkRow, look_up_lines
@@ -75,40 +75,27 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find the member and open their view. A POST, so identifiers stay out of URLs and logs."""
     form = SearchForm(request.POST)
     if not form.is_valid():
-        record(request, action="search", outcome="invalid")
+        _audit_search(request, None, "invalid")
         return _search_feedback(request, form, status=422)
-    kind = form.identifier_kind()
     try:
-        identifier = services.read_identifier(text=form.cleaned_data["q"], kind=kind)
+        identifier = services.read_identifier(
+            text=form.cleaned_data["q"], kind=form.identifier_kind()
+        )
     except InvalidIdentifier as error:
-        record(request, action="search", outcome="invalid", identifier_kind=kind or "")
+        _audit_search(request, None, "invalid")
         form.add_error("q", error.message)
         return _search_feedback(request, form, status=422)
-
-    def audit(outcome: str, *, member_id: int | None = None, request_id: str | None = None) -> None:
-        # The identifier's kind and keyed hash, never its value.
-        record(
-            request,
-            action="search",
-            outcome=outcome,
-            member_id=member_id,
-            identifier_kind=identifier.kind,
-            identifier_value=identifier.value,
-            request_id=request_id,
-        )
-
     try:
         found = services.find_member(identifier=identifier, store_code=_scope(request))
     except CapillaryError as error:
         outcome, status = _search_failure(error)
-        audit(outcome, request_id=error.request_id)
+        _audit_search(request, identifier, outcome, request_id=error.request_id)
         problem = problem_from(error) if outcome == "upstream_error" else None
         return _search_feedback(request, form, status=status, outcome=outcome, problem=problem)
 
-    audit(
-        "merged" if found.merged_from else "ok",
-        member_id=found.user_id,
-        request_id=found.request_id,
+    outcome = "merged" if found.merged_from else "ok"
+    _audit_search(
+        request, identifier, outcome, member_id=found.user_id, request_id=found.request_id
     )
     if found.merged_from:
         messages.info(
@@ -304,25 +291,43 @@ def _bulk_result(row: BulkRow, viewer: Viewer) -> dict[str, Any]:
 
 
 def _audit_bulk_row(request: HtmxHttpRequest, row: BulkRow) -> None:
-    if row.identifier is None:
-        outcome = "invalid"
-    elif row.customer is not None:
-        outcome = "merged" if row.customer.merged_from else "ok"
-    elif isinstance(row.error, CapillaryError):
-        outcome = _search_failure(row.error)[0]
+    customer, error = row.customer, row.error
+    if customer is not None:
+        outcome = "merged" if customer.merged_from else "ok"
+        _audit_search(
+            request,
+            row.identifier,
+            outcome,
+            member_id=customer.user_id,
+            request_id=customer.request_id,
+            bulk=True,
+        )
+    elif isinstance(error, CapillaryError) and not isinstance(error, InvalidIdentifier):
+        outcome = _search_failure(error)[0]
+        _audit_search(request, row.identifier, outcome, request_id=error.request_id, bulk=True)
     else:
-        outcome = "upstream_error"
+        _audit_search(request, row.identifier, "invalid", bulk=True)
+
+
+def _audit_search(
+    request: HtmxHttpRequest,
+    identifier: Identifier | None,
+    outcome: str,
+    *,
+    member_id: int | None = None,
+    request_id: str | None = None,
+    bulk: bool = False,
+) -> None:
+    """One search event: the identifier's kind and keyed hash, never its value."""
     record(
         request,
         action="search",
         outcome=outcome,
-        member_id=row.customer.user_id if row.customer else None,
-        identifier_kind=row.identifier.kind if row.identifier else "",
-        identifier_value=row.identifier.value if row.identifier else None,
-        detail={"bulk": True},
-        request_id=row.customer.request_id
-        if row.customer
-        else getattr(row.error, "request_id", None),
+        member_id=member_id,
+        identifier_kind=identifier.kind if identifier else "",
+        identifier_value=identifier.value if identifier else None,
+        detail={"bulk": True} if bulk else None,
+        request_id=request_id,
     )
 
 
