@@ -127,7 +127,7 @@ def profile(action: Callable[[], object]) -> None:
     pstats.Stats(profiler).sort_stats(order).print_stats(int(lines))
 
 
-def server_for(client):  # type: ignore[no-untyped-def]
+def server_for(client):
     """Requests straight into Django's handler with the client's session cookie.
 
     Not through `Client.get`: the test client records a copy of every template context it renders,
