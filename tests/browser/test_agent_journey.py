@@ -128,3 +128,26 @@ def test_rate_limited_member_says_when_to_retry(page: Page, app: str):
     search(page, "demo.ratelimited@example.com")
     expect(page.locator("#search-feedback")).to_contain_text("Capillary is busy. Retry in 30 s.")
     expect(page.locator("#search-feedback").get_by_role("button", name="Retry")).to_be_visible()
+
+
+def test_the_agent_journey_works_without_javascript(browser, app: str):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, app)
+        search(page, "demo.coupons@example.com")
+        expect(page).to_have_url(f"{app}/customers/50000005/")
+        coupons = page.locator("#coupon-history")
+        expect(coupons.locator("td.mono")).to_have_count(10)
+        coupons.get_by_role("link", name="Next →").click()
+        expect(page.locator("#coupon-history .pager")).to_contain_text("Page 2")
+        expect(page.locator("#tier-progress")).to_be_visible()  # the whole page, with page 2
+
+        page.goto(f"{app}/customers/50000002/")
+        page.get_by_label("What the caller says").fill("+91 98000 00002")
+        page.get_by_role("button", name="Check").click()
+        expect(page.locator(".verify-result")).to_have_text("✓ Match")
+    finally:
+        context.close()
