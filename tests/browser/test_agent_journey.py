@@ -151,3 +151,13 @@ def test_the_agent_journey_works_without_javascript(browser, app: str):
         expect(page.locator(".verify-result")).to_have_text("✓ Match")
     finally:
         context.close()
+
+
+def test_slash_brings_the_agent_back_to_the_search_box(page: Page, app: str):
+    sign_in(page, app)
+    search(page, "demo.gold@example.com")
+    page.locator("#tier-progress h2").click()
+    expect(page.get_by_label("Find a member")).not_to_be_focused()
+    page.keyboard.press("/")
+    expect(page.get_by_label("Find a member")).to_be_focused()
+    expect(page.get_by_label("Find a member")).to_have_value("demo.gold@example.com")
