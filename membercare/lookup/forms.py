@@ -27,7 +27,17 @@ TRANSACTION_TYPE_CHOICES = [
 MAX_COUPON_PAGE = 1000
 
 
-class SearchForm(forms.Form):
+class KindForm(forms.Form):
+    """A form with the identifier-kind override menu ("Detect automatically" by default)."""
+
+    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, required=False)
+
+    def identifier_kind(self) -> IdentifierKind | None:
+        value = self.cleaned_data.get("kind")
+        return IdentifierKind(value) if value else None
+
+
+class SearchForm(KindForm):
     q = forms.CharField(
         label="Find a member",
         max_length=256,
@@ -37,11 +47,6 @@ class SearchForm(forms.Form):
             "max_length": "That's too long to be a member identifier.",
         },
     )
-    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, required=False)
-
-    def identifier_kind(self) -> IdentifierKind | None:
-        value = self.cleaned_data.get("kind")
-        return IdentifierKind(value) if value else None
 
 
 class CouponControls(forms.Form):
@@ -100,14 +105,13 @@ class PreviewForm(forms.Form):
     )
 
 
-class BulkForm(forms.Form):
+class BulkForm(KindForm):
     identifiers = forms.CharField(
         label="Identifiers, one per line",
         widget=forms.Textarea,
         max_length=50 * 260,
         error_messages={"required": "Paste at least one identifier."},
     )
-    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, required=False)
 
     def clean_identifiers(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["identifiers"].splitlines()]
@@ -117,7 +121,3 @@ class BulkForm(forms.Form):
         if len(lines) > 50:
             raise forms.ValidationError(f"At most 50 at a time ({len(lines)} given).")
         return lines
-
-    def identifier_kind(self) -> IdentifierKind | None:
-        value = self.cleaned_data.get("kind")
-        return IdentifierKind(value) if value else None
