@@ -232,3 +232,11 @@ def test_rate_limited_panel_says_when_to_retry(agent_client):
     assert response.status_code == 503
     assert "Capillary is busy." in response.content.decode()
     assert "Retry in 30 s." in response.content.decode()
+
+
+def test_a_custom_upgrade_expression_reads_in_plain_words(agent_client):
+    tiers = section(
+        agent_client.get(reverse("customer", args=[50000003])).content.decode(), "tier-progress"
+    )
+    assert "Next: <strong>Diamond</strong>" in tiers
+    assert re.search(r"Upgrade on purchases and current points, or [^<]+\.", tiers)
