@@ -1,19 +1,24 @@
-"""Logging filters that keep personal data out of logs."""
+"""Logging filters that keep personal data out of logs.
+
+Plain `logging` code, no Django: the Capillary client attaches `DropQueryStrings` to urllib3's
+loggers itself, and settings.LOGGING puts it on the console handler (the dev server's access log).
+"""
 
 import logging
 import re
 
-# A query string may hold a member identifier (the sandbox's /v1.1/customer/get?email=...).
+# A query string may hold a member identifier (`/v1.1/customer/get?email=...`).
 _QUERY = re.compile(r"\?[^\s\"']*")
 
 
 class DropQueryStrings(logging.Filter):
-    """Cut query strings out of every record, e.g. the dev server's access log lines."""
+    """Cut query strings out of a record's message before any handler formats it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.msg = record.getMessage()
-            record.args = None
-        if isinstance(record.msg, str) and "?" in record.msg:
-            record.msg = _QUERY.sub("?…", record.msg)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record is logging's business; never fail the caller here
+            return True
+        if "?" in message:
+            record.msg, record.args = _QUERY.sub("?[redacted]", message), None
         return True

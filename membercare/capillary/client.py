@@ -34,6 +34,8 @@ from django.dispatch import receiver
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from membercare.log_filters import DropQueryStrings
+
 from ._coerce import JSONMapping, first, is_blank, listing, text
 from .errors import (
     BatchTooLarge,
@@ -71,29 +73,13 @@ def _default_user_agent() -> str:
 
 # --- Keeping identifiers out of logs -------------------------------------------------------------
 
-_QUERY_STRING = re.compile(r"\?[^\s'\"]*")
-
-
-class _RedactQueryStrings(logging.Filter):
-    """urllib3 logs the request URL, query string included, when it retries ("Retrying (...) after
-    connection broken by ...: /v1.1/customer/get?mobile=...", at WARNING) and at DEBUG. Our
-    query strings carry member identifiers: cut them out of urllib3's records before any handler,
-    whatever the deployment's logging configuration."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken record is logging's business; never fail the caller here
-            return True
-        if "?" in message:
-            record.msg, record.args = _QUERY_STRING.sub("?[redacted]", message), None
-        return True
-
-
-_REDACT = _RedactQueryStrings()
+# urllib3 logs the request URL, query string (member identifiers) included, when it retries
+# ("Retrying (...) after connection broken by ...: /v1.1/customer/get?mobile=...", at WARNING) and
+# at DEBUG. A logger-level filter runs for every record these loggers make, before any handler,
+# whatever the deployment's logging configuration.
+_REDACT = DropQueryStrings()
 for _name in ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
-    # A logger-level filter (not a handler filter): it runs for every record these loggers make.
-    if not any(isinstance(f, _RedactQueryStrings) for f in logging.getLogger(_name).filters):
+    if not any(isinstance(f, DropQueryStrings) for f in logging.getLogger(_name).filters):
         logging.getLogger(_name).addFilter(_REDACT)
 
 
