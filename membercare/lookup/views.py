@@ -187,29 +187,28 @@ def transactions(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
 def verify(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """Does what the caller says match the record? Answers match / no match, never the value."""
     form = VerifyForm(request.POST)
-    outcome = ""
     if form.is_valid() and too_many_attempts(user=request.user, member_id=user_id):
         form.add_error("value", "Too many checks for this member. Try again in a few minutes.")
-    if form.is_valid():
-        field = form.cleaned_data["field"]
-        try:
-            snapshot = services.member_snapshot(user_id=user_id, store_code=_scope(request))
-        except CapillaryError as error:
-            problem = problem_from(error)
-            return _panel(request, user_id, "profile", status=503, problem=problem, action=None)
-        matched = contact_matches(snapshot.customer, field, form.cleaned_data["value"])
-        outcome = "match" if matched else "no_match"
-        record(
-            request,
-            action="verify",
-            outcome=outcome,
-            member_id=user_id,
-            detail={"field": field},
-            request_id=snapshot.customer.request_id,
-        )
-    extra = {"verify_form": form, "verify_outcome": outcome}
-    status = 200 if outcome else 400
-    return _panel(request, user_id, "profile", status=status, extra=extra, action=None)
+    if not form.is_valid():
+        extra = {"verify_form": form}
+        return _panel(request, user_id, "profile", status=400, extra=extra, action=None)
+    try:
+        snapshot = services.member_snapshot(user_id=user_id, store_code=_scope(request))
+    except CapillaryError as error:
+        return _trouble(request, user_id, _panel_template(request, "profile"), error)
+    field = form.cleaned_data["field"]
+    matched = contact_matches(snapshot.customer, field, form.cleaned_data["value"])
+    outcome = "match" if matched else "no_match"
+    record(
+        request,
+        action="verify",
+        outcome=outcome,
+        member_id=user_id,
+        detail={"field": field},
+        request_id=snapshot.request_id,
+    )
+    answer: dict[str, Any] = {"verify_form": form, "verify_outcome": outcome}
+    return _panel(request, user_id, "profile", extra=answer, snapshot=snapshot, action=None)
 
 
 @requires(Cap.REVEAL)
@@ -345,12 +344,12 @@ def _panel(
     detail: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
     revealed: frozenset[ContactField] = frozenset(),
-    problem: Any = None,
+    snapshot: services.Snapshot | None = None,
 ) -> HttpResponse:
     """A panel's partial for htmx; the whole page, with this panel's state, for a plain request.
 
     Panels with `own_data` (coupons, transactions) fetched what they show themselves; the others
-    render from the member's record.
+    render from the member's record (`snapshot` when the caller already holds it).
     """
     viewer = viewer_of(request)
     if request.htmx and own_data is not None:
@@ -361,14 +360,14 @@ def _panel(
             request, f"{CUSTOMER_PAGE}#{name}", context, status=status
         )
     else:
-        template = f"{CUSTOMER_PAGE}#{name}" if request.htmx else CUSTOMER_PAGE
         response = _customer_response(
             request,
             user_id,
-            template=template,
+            template=_panel_template(request, name),
             viewer=viewer,
-            extra=(own_data or {}) | (extra or {}) | ({"problem": problem} if problem else {}),
+            extra=(own_data or {}) | (extra or {}),
             revealed=revealed,
+            snapshot=snapshot,
         )
         if response.status_code == 200:
             response.status_code = status
@@ -386,21 +385,17 @@ def _customer_response(
     viewer: Viewer | None = None,
     extra: dict[str, Any] | None = None,
     revealed: frozenset[ContactField] = frozenset(),
+    snapshot: services.Snapshot | None = None,
 ) -> HttpResponse:
     viewer = viewer or viewer_of(request)
     extra = extra or {}
-    try:
-        snapshot = services.member_snapshot(
-            user_id=user_id, store_code=viewer.transaction_scope or ""
-        )
-    except CustomerNotFound:
-        return _member_gone(request, "not_found", status=404)
-    except CustomerDeleted:
-        return _member_gone(request, "deleted", status=410)
-    except CapillaryError as error:
-        # The page still works: each panel shows the problem with a Retry.
-        context = _page_context(user_id, viewer) | {"problem": problem_from(error)} | extra
-        return TemplateResponse(request, template, context, status=503)
+    if snapshot is None:
+        try:
+            snapshot = services.member_snapshot(
+                user_id=user_id, store_code=viewer.transaction_scope or ""
+            )
+        except CapillaryError as error:
+            return _trouble(request, user_id, template, error, viewer=viewer, extra=extra)
 
     context = _page_context(user_id, viewer) | _member_context(snapshot, viewer, revealed)
     if "coupons" not in extra and viewer.can(Cap.COUPONS):
@@ -410,8 +405,31 @@ def _customer_response(
         context |= _transactions_context(user_id, kind, viewer, snapshot)
     if viewer.can(Cap.AUDIT):
         context["viewed_by"] = recent_viewers(member_id=user_id)
-    status = 503 if extra.get("problem") else 200
-    return TemplateResponse(request, template, context | extra, status=status)
+    return TemplateResponse(request, template, context | extra)
+
+
+def _trouble(
+    request: HtmxHttpRequest,
+    user_id: int,
+    template: str,
+    error: CapillaryError,
+    *,
+    viewer: Viewer | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The member's record could not be had: a gone member's state, or the problem in each panel."""
+    if isinstance(error, CustomerNotFound):
+        return _member_gone(request, "not_found", status=404)
+    if isinstance(error, CustomerDeleted):
+        return _member_gone(request, "deleted", status=410)
+    # The page still works: each panel shows the problem with a Retry.
+    viewer = viewer or viewer_of(request)
+    context = _page_context(user_id, viewer) | {"problem": problem_from(error)} | (extra or {})
+    return TemplateResponse(request, template, context, status=503)
+
+
+def _panel_template(request: HtmxHttpRequest, name: str) -> str:
+    return f"{CUSTOMER_PAGE}#{name}" if request.htmx else CUSTOMER_PAGE
 
 
 def _page_context(user_id: int, viewer: Viewer) -> dict[str, Any]:

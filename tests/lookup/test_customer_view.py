@@ -240,3 +240,13 @@ def test_a_custom_upgrade_expression_reads_in_plain_words(agent_client):
     )
     assert "Next: <strong>Diamond</strong>" in tiers
     assert re.search(r"Upgrade on purchases and current points, or [^<]+\.", tiers)
+
+
+def test_verify_when_capillary_fails_shows_the_problem_after_one_call(agent_client, upstream):
+    url = reverse("customer-verify", args=[50000022])  # the "error" fault member
+    response = agent_client.post(
+        url, {"field": "email", "value": "x@example.com"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 503
+    assert "Capillary didn&#x27;t answer." in response.content.decode()
+    assert upstream.count == 1
