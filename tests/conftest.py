@@ -30,14 +30,13 @@ def _clear_cache() -> Iterator[None]:
 STORE = "blr.indiranagar"
 
 
-def make_user(username: str, group: str | None = None, *, store: str = "", active: bool = True):
-    """A persona: a user in one of the default access groups (made by a migration)."""
+def make_user(username: str, *groups: str, store: str = "", active: bool = True):
+    """A persona: a user in some of the default access groups (made by a migration)."""
     ensure_default_groups()  # a live-server test's flush removes the migration's groups
     user = get_user_model().objects.create_user(
         username, password=PASSWORD, first_name=username.title(), is_active=active
     )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
+    user.groups.add(*Group.objects.filter(name__in=groups))
     if store:
         StaffProfile.objects.create(user=user, store_code=store)
     return user

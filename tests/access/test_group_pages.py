@@ -7,7 +7,6 @@ not). Every change must write exactly one `group_change` audit event, and none w
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.http import HttpResponse
 from django.test import Client
@@ -17,18 +16,11 @@ from django.utils.html import escape
 from membercare.access import services
 from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS, Cap
 from membercare.audit.models import AuditEvent
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/access/groups/"}
-PASSWORD = "group-pages-password"
-
-
-def make_user(username: str, *groups: str, active: bool = True) -> Any:
-    user = get_user_model().objects.create_user(username, password=PASSWORD, is_active=active)
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    return user
 
 
 def client_for(user: Any) -> Client:

@@ -3,17 +3,15 @@
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
-PASSWORD = "audit-persona-password"
+from membercare.access.capabilities import ADMINS, AGENTS
+from tests.conftest import make_user
 
 
 @pytest.fixture
-def auditor(django_user_model: Any) -> Any:
-    user = django_user_model.objects.create_user("audrey.auditor", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="Admins"))
-    return user
+def auditor(db: None) -> Any:
+    return make_user("audrey.auditor", ADMINS)
 
 
 @pytest.fixture
@@ -24,10 +22,8 @@ def auditor_client(auditor: Any) -> Client:
 
 
 @pytest.fixture
-def call_center_agent(django_user_model: Any) -> Any:
-    user = django_user_model.objects.create_user("carl.agent", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="Call-center agents"))
-    return user
+def call_center_agent(db: None) -> Any:
+    return make_user("carl.agent", AGENTS)
 
 
 @pytest.fixture

@@ -6,45 +6,26 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
-from membercare.access.capabilities import ADMINS, DEFAULT_GROUPS, STORE_MANAGERS, Cap
-from tests.browser.conftest import PASSWORD, screenshot, sign_in
+from membercare.access.capabilities import ADMINS, STORE_MANAGERS, Cap
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import make_user
 
 # As the conftest does: Playwright's event loop runs in this thread beside plain ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def default_groups(transactional_db: None) -> None:
-    """The default groups, as their data migration makes them.
-
-    A live-server test flushes the database afterwards, migration data included. Serialized
-    rollback did not bring it back once other tests had run first (the connection these tests get
-    is not the one the test database was serialized on), so the groups are made here.
-    """
-    for name, caps in DEFAULT_GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="access", codename__in=[cap.value for cap in caps]
-            )
-        )
-
-
-@pytest.fixture
-def boss(default_groups: None) -> Any:
+def boss(transactional_db: None) -> Any:
     """An admin: a member of "Admins", which may manage access groups."""
-    user = get_user_model().objects.create_user("boss", password=PASSWORD, first_name="Bea")
-    user.groups.add(Group.objects.get(name=ADMINS))
-    return user
+    return make_user("boss", ADMINS)
 
 
 @pytest.fixture
 def casey(transactional_db: None) -> Any:
-    return get_user_model().objects.create_user("casey", password=PASSWORD, first_name="Casey")
+    return make_user("casey")
 
 
 @pytest.fixture
