@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,11 +31,17 @@ def _clear_cache() -> Iterator[None]:
 STORE = "blr.indiranagar"
 
 
-def make_user(username: str, *groups: str, store: str = "", active: bool = True):
-    """A persona: a user in some of the default access groups (made by a migration)."""
+def make_user(
+    username: str, *groups: str, store: str = "", active: bool = True, **fields: Any
+) -> Any:
+    """A user in some of the default access groups (made by a migration).
+
+    The cast below is what tests use; this is for a test that genuinely needs one more user.
+    `fields` go to `create_user` (`is_staff=True`, `is_superuser=True`).
+    """
     ensure_default_groups()  # a live-server test's flush removes the migration's groups
     user = get_user_model().objects.create_user(
-        username, password=PASSWORD, first_name=username.title(), is_active=active
+        username, password=PASSWORD, first_name=username.title(), is_active=active, **fields
     )
     user.groups.add(*Group.objects.filter(name__in=groups))
     if store:
@@ -42,47 +49,78 @@ def make_user(username: str, *groups: str, store: str = "", active: bool = True)
     return user
 
 
+def signed_in(user: Any) -> Client:
+    """A client of its own, signed in as `user`: two personas in one test never share a session."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- The cast: every test's users and their clients -------------------------------------------
+# `group_admin` is in the "Admins" access group, not a Django superuser: pytest-django's own
+# `admin_user` and `admin_client` (a superuser) keep their meaning.
+
+
 @pytest.fixture
-def agent(db):
+def agent(db: None) -> Any:
+    """A call-center agent: contact details masked, with verify and reveal."""
     return make_user("agent", AGENTS)
 
 
 @pytest.fixture
-def manager(db):
+def manager(db: None) -> Any:
+    """A store manager of STORE: tiers and points, their store's transactions, no contact."""
     return make_user("manager", STORE_MANAGERS, store=STORE)
 
 
 @pytest.fixture
-def group_admin(db):
+def group_admin(db: None) -> Any:
+    """In "Admins": everything, plus access groups and the audit trail."""
     return make_user("admin", ADMINS)
 
 
 @pytest.fixture
-def no_group(db):
+def no_group(db: None) -> Any:
+    """Signed in, in no access group: may do nothing but sign out."""
     return make_user("nogroup")
 
 
 @pytest.fixture
-def inactive(db):
-    return make_user("inactive", AGENTS, active=False)
+def inactive(db: None) -> Any:
+    """An admin whose account was switched off: signed out, whatever their group grants."""
+    return make_user("inactive", ADMINS, active=False)
 
 
 @pytest.fixture
-def agent_client(client: Client, agent) -> Client:
-    client.force_login(agent)
-    return client
+def agent_client(agent: Any) -> Client:
+    return signed_in(agent)
 
 
 @pytest.fixture
-def manager_client(client: Client, manager) -> Client:
-    client.force_login(manager)
-    return client
+def manager_client(manager: Any) -> Client:
+    return signed_in(manager)
 
 
 @pytest.fixture
-def group_admin_client(client: Client, group_admin) -> Client:
-    client.force_login(group_admin)
-    return client
+def group_admin_client(group_admin: Any) -> Client:
+    return signed_in(group_admin)
+
+
+@pytest.fixture
+def no_group_client(no_group: Any) -> Client:
+    return signed_in(no_group)
+
+
+@pytest.fixture
+def inactive_client(inactive: Any) -> Client:
+    """Signed in before the account was switched off: the session no longer counts."""
+    return signed_in(inactive)
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    """Nobody signed in."""
+    return Client()
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ signed out or inactive is sent to sign in; the wrong method is 405 for those who
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from tests.access.test_policy import EXEMPT_NAMESPACES
-from tests.conftest import make_user
 
 MEMBER = 50000002  # demo gold
 PERSONAS = ("anonymous", "no_group", "agent", "manager", "admin", "inactive")
@@ -87,30 +85,27 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
 SANDBOX = {"customer-get"}
 
 
+# Each persona of the cast in tests/conftest.py, by the client fixture signed in as them.
+CLIENTS = {
+    "anonymous": "anonymous_client",
+    "no_group": "no_group_client",
+    "agent": "agent_client",
+    "manager": "manager_client",
+    "admin": "group_admin_client",
+    "inactive": "inactive_client",
+}
+
+
 @pytest.fixture
-def people(db):
+def ids(agent, manager, group_admin, no_group, inactive) -> dict[str, int]:
+    """The whole cast exists whoever asks; a spare group with the agent in it to change."""
     spare = Group.objects.create(name="Spare")
-    users = {
-        "no_group": make_user("nogroup"),
-        "agent": make_user("agent", "Call-center agents"),
-        "manager": make_user("manager", "Store managers", store="blr.indiranagar"),
-        "admin": make_user("admin", "Admins"),
-        "inactive": make_user("inactive", "Admins", active=False),
-    }
-    spare.user_set.add(users["agent"])
-    ids = {
+    spare.user_set.add(agent)
+    return {
         "agents": Group.objects.get(name="Call-center agents").pk,
         "spare": spare.pk,
-        "agent": users["agent"].pk,
+        "agent": agent.pk,
     }
-    return users, ids
-
-
-def client_for(persona: str, users: dict) -> Client:
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(users[persona])
-    return client
 
 
 def url_for(name: str, kwargs: dict, ids: dict) -> str:
@@ -161,10 +156,9 @@ CASES = [
 
 @pytest.mark.usefixtures("live_upstream")
 @pytest.mark.parametrize(("name", "persona", "method"), CASES)
-def test_persona_gets_exactly_what_the_table_says(people, name, persona, method):
-    users, ids = people
+def test_persona_gets_exactly_what_the_table_says(request, ids, name, persona, method):
     kwargs, allowed_method, data, allowed, ok = TABLE[name]
-    client = client_for(persona, users)
+    client = request.getfixturevalue(CLIENTS[persona])
     url = url_for(name, kwargs, ids)
     send = client.get if method == "GET" else client.post
     response = send(url, data if method in allowed_method else {})
@@ -174,9 +168,8 @@ def test_persona_gets_exactly_what_the_table_says(people, name, persona, method)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_sandbox_needs_capillary_credentials_whoever_asks(people, persona):
-    users, _ = people
-    response = client_for(persona, users).get(
+def test_the_sandbox_needs_capillary_credentials_whoever_asks(request, ids, persona):
+    response = request.getfixturevalue(CLIENTS[persona]).get(
         "/sandbox/v1.1/customer/get?email=demo.gold@example.com"
     )
     assert response.status_code == 401
