@@ -1,7 +1,8 @@
 """Logging filters that keep personal data out of logs.
 
-Plain `logging` code, no Django: the Capillary client attaches `DropQueryStrings` to urllib3's
-loggers itself, and settings.LOGGING puts it on the console handler (the dev server's access log).
+Plain `logging` code, no Django: the Capillary app attaches `DropQueryStrings` to urllib3's
+loggers when Django starts (`CapillaryConfig.ready()`), the sandbox's gunicorn to its access log,
+and settings.LOGGING puts it on the console handler (the dev server's access log).
 """
 
 import logging

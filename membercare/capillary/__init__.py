@@ -6,7 +6,7 @@ identifier = parse_identifier(raw, dial_code=settings.CAPILLARY_MOBILE_DIAL_CODE
 customer = client_from_settings().get_customer(identifier, FULL_VIEW)
 """
 
-from .client import CapillaryClient, client_from_settings
+from .client import CapillaryClient
 from .errors import (
     BatchTooLarge,
     CapillaryError,
@@ -21,6 +21,7 @@ from .errors import (
 )
 from .identifiers import Identifier, IdentifierKind, detect_kind, parse_identifier
 from .query import FULL_VIEW, CustomerQuery, coupons_page, transactions_only
+from .settings import client_from_settings
 from .types import (
     Card,
     Coupon,

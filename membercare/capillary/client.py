@@ -1,9 +1,10 @@
-"""The one piece of membercare that speaks HTTP to Capillary.
+"""The one piece of membercare that speaks to Capillary: it looks members up and reads answers.
 
-One `requests.Session` (pooled connections, Capillary's Basic auth, fixed headers), one request
-funnel (`_exchange`) that always sets timeouts and never lets a URL or an identifier reach a log
-or an error message, retries through urllib3's `Retry` for GET only, and one exception tree
-(`errors.py`). It knows HTTP and the contract, nothing of views, users or templates.
+The HTTP itself (one session, Capillary's Basic auth, retries through urllib3's `Retry` for GET
+only, one request funnel that always sets timeouts) is in `transport.py`; errors are one tree
+(`errors.py`). The client knows the contract: what to ask, how to read the answer, which error it
+stands for, and never lets a URL or an identifier reach a log or an error message. It knows nothing
+of Django, views, users or templates (`client_from_settings` is in `settings.py`).
 
 Endpoint: `GET {base}/v1.1/customer/get`, documented at
 https://docs.capillarytech.com/reference/get-customer-details-v1api (CONTRACT.md sections 1-3;
@@ -12,29 +13,12 @@ docs/contract-notes.md for what the documentation leaves open).
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import http.client
-import importlib.metadata
 import json
 import logging
 import re
-import socket
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, Final, Self
-
-import requests
-import urllib3.exceptions
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
-
-from membercare.log_filters import DropQueryStrings
+from typing import Any, Final
 
 from ._coerce import JSONMapping, first, is_blank, listing, text
 from .errors import (
@@ -50,175 +34,16 @@ from .errors import (
 )
 from .identifiers import Identifier, IdentifierKind, parse_identifier
 from .query import CustomerQuery
+from .transport import Exchange, Transport
 from .types import Customer, Envelope, ItemStatus
 
 logger = logging.getLogger(__name__)
 
 CUSTOMER_GET_PATH: Final = "/v1.1/customer/get"
-REQUEST_ID_HEADER: Final = "X-Cap-Requestid"
-# Statuses worth asking again for, on GET only: gateways and "retry later" (CONTRACT.md §3).
-RETRY_STATUSES: Final = frozenset({502, 503, 504})
 # Item codes that come with the member's data: show what came (CONTRACT.md §3).
 PARTIAL_DATA_CODES: Final = frozenset({618, 91001, 91002, 91004, 91009, 91011, 91012, 91013, 91014})
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
-
-
-def _default_user_agent() -> str:
-    try:
-        version = importlib.metadata.version("membercare")
-    except importlib.metadata.PackageNotFoundError:
-        version = "dev"
-    return f"membercare/{version}"
-
-
-# --- Keeping identifiers out of logs -------------------------------------------------------------
-
-# urllib3 logs the request URL, query string (member identifiers) included, when it retries
-# ("Retrying (...) after connection broken by ...: /v1.1/customer/get?mobile=...", at WARNING) and
-# at DEBUG. A logger-level filter runs for every record these loggers make, before any handler,
-# whatever the deployment's logging configuration.
-_REDACT = DropQueryStrings()
-for _name in ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
-    if not any(isinstance(f, DropQueryStrings) for f in logging.getLogger(_name).filters):
-        logging.getLogger(_name).addFilter(_REDACT)
-
-
-# --- Retries -------------------------------------------------------------------------------------
-
-# The latest moment (time.monotonic) at which a retry of the current call may still start; set by
-# the funnel for the duration of one call. A ContextVar keeps concurrent calls apart.
-_retry_deadline: ContextVar[float | None] = ContextVar("capillary_retry_deadline", default=None)
-
-
-def _clock() -> float:
-    return time.monotonic()  # a module-level function so tests can move time
-
-
-class _BoundedRetry(Retry):
-    """urllib3's Retry, plus: never start a retry that could end after the call's time budget.
-
-    The deadline leaves room for one whole attempt (connect + read timeout), so a call never takes
-    much longer than `retry_total_seconds`, however many retries the count would still allow.
-    """
-
-    def increment(
-        self,
-        method: str | None = None,
-        url: str | None = None,
-        response: Any = None,
-        error: Exception | None = None,
-        _pool: Any = None,
-        _stacktrace: Any = None,
-    ) -> Self:
-        retry = super().increment(method, url, response, error, _pool, _stacktrace)
-        deadline = _retry_deadline.get()
-        if deadline is not None and _clock() + retry.get_backoff_time() > deadline:
-            reason = error or urllib3.exceptions.ResponseError("retry time budget spent")
-            raise urllib3.exceptions.MaxRetryError(_pool, url, reason)
-        return retry
-
-
-def _retry_policy(retries: int) -> Retry:
-    return _BoundedRetry(
-        total=retries,
-        connect=retries,  # refused / timed out while connecting: the request never left
-        read=False,  # a read timeout or reset may mean Capillary is working on it: don't pile on
-        status=retries,
-        other=0,
-        allowed_methods=frozenset({"GET"}),  # never a POST, though we only ever GET
-        status_forcelist=RETRY_STATUSES,
-        backoff_factor=0.25,  # 0, 0.5, 1.0 s between attempts
-        backoff_max=2.0,
-        raise_on_status=False,  # give us the last answer: its body says which error it is
-        respect_retry_after_header=False,  # never sleep for the server; 429 is not retried at all
-    )
-
-
-# --- Auth ----------------------------------------------------------------------------------------
-
-
-class CapillaryBasicAuth(requests.auth.AuthBase):
-    """Basic auth the Capillary way: base64("<till username>:<md5 hex of the till password>").
-
-    http://developer.capillarytech.com/en/support/solutions/articles/4000154029-basic-authentication
-    As a session `auth` (not a fixed header) so that a ~/.netrc can never replace it. Only the
-    derived header value is kept, never the password.
-    """
-
-    def __init__(self, username: str, password: str) -> None:
-        digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
-        token = base64.b64encode(f"{username}:{digest}".encode()).decode("ascii")
-        self._header = f"Basic {token}"
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = self._header
-        return request
-
-    def __repr__(self) -> str:
-        return "CapillaryBasicAuth(...)"
-
-
-# --- One exchange --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Exchange:
-    """What came back from one HTTP call, with nothing that could identify the member."""
-
-    status: int
-    request_id: str | None
-    retry_after: str | None
-    body: bytes
-
-
 _NOT_JSON: Final = object()
-
-
-def _transport_error(exc: requests.RequestException) -> CapillaryError:
-    """Our error for a failed exchange. Built from exception types only: the messages of requests'
-    and urllib3's exceptions contain the URL, and with it the identifier."""
-    match exc:
-        case requests.ConnectTimeout():
-            return Unavailable("Capillary could not be reached in time.")
-        case requests.ReadTimeout():
-            return Unavailable("Capillary did not answer in time.")
-        case requests.exceptions.ChunkedEncodingError():
-            return Unavailable("The connection to Capillary broke during the answer.")
-        case requests.exceptions.ContentDecodingError():
-            return MalformedResponse()
-        case requests.exceptions.SSLError():
-            return Unavailable("The secure connection to Capillary failed.")
-        case requests.exceptions.InvalidURL() | requests.exceptions.MissingSchema():
-            return ConfigurationError("CAPILLARY_BASE_URL is not a valid URL.")
-        case requests.ConnectionError():
-            return Unavailable(_connection_failure(exc))
-    return Unavailable()
-
-
-def _connection_failure(exc: BaseException) -> str:
-    causes = set()
-    for cause in _causes(exc):
-        causes.add(type(cause))
-    if any(issubclass(c, socket.gaierror | urllib3.exceptions.NameResolutionError) for c in causes):
-        return "Capillary's host name could not be resolved."
-    if any(issubclass(c, ConnectionRefusedError) for c in causes):
-        return "Capillary refused the connection."
-    if any(issubclass(c, ConnectionResetError) for c in causes):
-        return "Capillary reset the connection without answering."
-    if any(issubclass(c, http.client.RemoteDisconnected) for c in causes):
-        return "Capillary closed the connection without answering."
-    return "Capillary could not be reached."
-
-
-def _causes(exc: BaseException, depth: int = 0) -> Iterator[BaseException]:
-    """The exception and what it wraps (args, `reason`, cause, context), a few levels deep."""
-    if depth > 6:
-        return
-    yield exc
-    nested = [*exc.args, getattr(exc, "reason", None), exc.__cause__, exc.__context__]
-    for inner in nested:
-        if isinstance(inner, BaseException) and inner is not exc:
-            yield from _causes(inner, depth + 1)
 
 
 # --- The client ----------------------------------------------------------------------------------
@@ -255,31 +80,23 @@ class CapillaryClient:
         self.base_url = base_url.rstrip("/")
         self.batch_size = batch_size
         self.timeout = (connect_timeout, read_timeout)
-        # A retry may start only while a whole attempt still fits in the budget.
-        self._retry_window = retry_total_seconds - connect_timeout - read_timeout
-
-        self._session = requests.Session()
-        self._session.auth = CapillaryBasicAuth(username, password)
-        self._session.headers.update(
-            {
-                "User-Agent": user_agent or _default_user_agent(),
-                "Accept": "application/json",  # format=json decides; Accept for proxies and logs
-            }
+        self._transport = Transport(
+            base_url=self.base_url,
+            username=username,
+            password=password,
+            country_code=country_code,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries=retries,
+            retry_total_seconds=retry_total_seconds,
+            user_agent=user_agent,
         )
-        if country_code:
-            # Present in every official example; its meaning is undocumented (CONTRACT.md §1).
-            self._session.headers["X-CAP-CLIENT-COUNTRYCODE"] = country_code
-        adapter = HTTPAdapter(
-            pool_connections=4, pool_maxsize=16, max_retries=_retry_policy(retries)
-        )
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", adapter)
 
     def __repr__(self) -> str:
         return f"CapillaryClient(base_url={self.base_url!r})"
 
     def close(self) -> None:
-        self._session.close()
+        self._transport.close()
 
     # -- Public calls ---------------------------------------------------------------------------
 
@@ -397,16 +214,16 @@ class CapillaryClient:
             **self._lookup_chunk(kind, chunk[middle:], params, headers),
         }
 
-    # -- The funnel -----------------------------------------------------------------------------
+    # -- One call ----------------------------------------------------------------------------------
 
     def _call(
         self, params: Mapping[str, str], headers: Mapping[str, str], *, kind: IdentifierKind
     ) -> tuple[Envelope, str | None]:
         """One call: the answer's envelope and request id, or the error it stands for (logged)."""
         started = time.perf_counter()
-        exchange: _Exchange | None = None
+        exchange: Exchange | None = None
         try:
-            exchange = self._exchange(params, headers)
+            exchange = self._transport.get(CUSTOMER_GET_PATH, params, headers)
             envelope = self._envelope(exchange)
         except CapillaryError as error:
             elapsed_ms = (time.perf_counter() - started) * 1000
@@ -431,37 +248,7 @@ class CapillaryClient:
         )
         return envelope, exchange.request_id
 
-    def _exchange(self, params: Mapping[str, str], headers: Mapping[str, str]) -> _Exchange:
-        """The one place an HTTP request is made. Always with timeouts; redirects are not followed
-        (Capillary does not redirect, and a redirect would mean a wrong base URL)."""
-        url = self.base_url + CUSTOMER_GET_PATH
-        token = _retry_deadline.set(_clock() + self._retry_window)
-        failure: CapillaryError | None = None
-        try:
-            response = self._session.get(
-                url,
-                params={**params, "format": "json"},
-                headers=headers,
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
-            body = response.content  # read it here: a broken body is a transport failure
-        except requests.RequestException as exc:
-            failure = _transport_error(exc)
-        finally:
-            _retry_deadline.reset(token)
-        if failure is not None:
-            # Raised outside the except block on purpose: no chained exception (whose message
-            # holds the URL, and so the identifier) travels with it into error reports.
-            raise failure
-        return _Exchange(
-            status=response.status_code,
-            request_id=response.headers.get(REQUEST_ID_HEADER),
-            retry_after=response.headers.get("Retry-After"),
-            body=body,
-        )
-
-    def _envelope(self, exchange: _Exchange) -> Envelope:
+    def _envelope(self, exchange: Exchange) -> Envelope:
         """The answer's envelope, or the error the whole answer stands for (CONTRACT.md §3 and
         docs/contract-notes.md: an HTTP 500 carrying item statuses is an answer, not an outage)."""
         status, request_id = exchange.status, exchange.request_id
@@ -604,31 +391,3 @@ def _outcome(
     if isinstance(error, InvalidIdentifier):
         error.kind = kind  # "that doesn't look like an email" needs to know it was an email
     return error
-
-
-# --- Django glue ---------------------------------------------------------------------------------
-
-
-@functools.cache
-def client_from_settings() -> CapillaryClient:
-    """The process's client, built from the CAPILLARY_* settings (and rebuilt when they change)."""
-    from django.conf import settings
-
-    return CapillaryClient(
-        base_url=settings.CAPILLARY_BASE_URL,
-        username=settings.CAPILLARY_USERNAME,
-        password=settings.CAPILLARY_PASSWORD,
-        country_code=settings.CAPILLARY_COUNTRY_CODE,
-        connect_timeout=settings.CAPILLARY_CONNECT_TIMEOUT,
-        read_timeout=settings.CAPILLARY_READ_TIMEOUT,
-        retries=settings.CAPILLARY_RETRIES,
-        retry_total_seconds=settings.CAPILLARY_RETRY_TOTAL_SECONDS,
-        batch_size=settings.CAPILLARY_BATCH_SIZE,
-    )
-
-
-@receiver(setting_changed)
-def _forget_client(*, setting: str, **kwargs: Any) -> None:
-    # Tests override CAPILLARY_* settings: the next call builds a client that uses them.
-    if setting.startswith("CAPILLARY_"):
-        client_from_settings.cache_clear()

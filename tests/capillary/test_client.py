@@ -16,8 +16,7 @@ import requests
 import responses
 from urllib3.util.retry import Retry
 
-from membercare.capillary import client as client_module
-from membercare.capillary.client import CapillaryBasicAuth, _retry_policy
+from membercare.capillary import transport
 from membercare.capillary.errors import (
     BatchTooLarge,
     CapillaryError,
@@ -32,6 +31,7 @@ from membercare.capillary.errors import (
 )
 from membercare.capillary.identifiers import Identifier, IdentifierKind, parse_identifier
 from membercare.capillary.query import FULL_VIEW, CustomerQuery, coupons_page
+from membercare.capillary.transport import CapillaryBasicAuth, retry_policy
 from membercare.capillary.types import Customer
 
 from .conftest import (
@@ -429,7 +429,7 @@ def test_no_retry_starts_once_the_time_budget_would_be_exceeded(rsps, monkeypatc
     """Each failed attempt takes 0.6 s here; a retry may only start while a whole attempt
     (connect 0.5 + read 0.5 s) still fits in the 2 s budget, i.e. before t = 1.0 s."""
     now = [100.0]
-    monkeypatch.setattr(client_module, "_clock", lambda: now[0])
+    monkeypatch.setattr(transport, "_clock", lambda: now[0])
 
     def slow_gateway(request):
         now[0] += 0.6
@@ -454,7 +454,7 @@ def test_with_no_time_budget_beyond_one_attempt_nothing_is_retried(rsps):
 
 
 def test_only_get_is_ever_retried_and_only_on_connect_errors_and_gateway_statuses():
-    policy = _retry_policy(2)
+    policy = retry_policy(2)
     assert policy.is_retry("GET", 503)
     assert not policy.is_retry("POST", 503)
     assert not policy.is_retry("GET", 500)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from membercare.capillary import client_from_settings
 from membercare.capillary.errors import (
     CapillaryError,
     ConfigurationError,
@@ -22,6 +21,7 @@ from membercare.capillary.errors import (
 )
 from membercare.capillary.identifiers import Identifier, IdentifierKind
 from membercare.capillary.query import CustomerQuery
+from membercare.capillary.settings import client_from_settings
 
 PROBE = Identifier(IdentifierKind.USER_ID, "1")
 # Only the user id: default-on sections sent as false, no coupons.
