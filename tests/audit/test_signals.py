@@ -1,70 +1,60 @@
 """Signing in, signing out and failed sign-ins each write exactly one event."""
 
-from typing import Any
-
 import pytest
 from django.contrib.auth import signals
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from membercare.audit.models import Action, AuditEvent
+from tests.conftest import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
 WRONG_PASSWORD = "hunter2-wrong-password"
 
 
-@pytest.fixture
-def staff(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_user("stella.staff", password=PASSWORD)
-
-
-def test_signing_in_writes_one_sign_in_event(client, staff):
-    response = client.post(reverse("login"), {"username": "stella.staff", "password": PASSWORD})
+def test_signing_in_writes_one_sign_in_event(client, agent):
+    response = client.post(reverse("login"), {"username": "agent", "password": PASSWORD})
 
     assert response.status_code == 302
     event = AuditEvent.objects.get()
     assert event.action == Action.SIGN_IN
     assert event.outcome == "ok"
-    assert event.actor == staff
-    assert event.actor_username == "stella.staff"
+    assert event.actor == agent
+    assert event.actor_username == "agent"
     assert event.ip == "127.0.0.1"
 
 
-def test_signing_out_writes_one_sign_out_event(staff):
-    client = Client()
-    client.force_login(staff)
-    signed_in = AuditEvent.objects.get()  # force_login is a sign-in too
+def test_signing_out_writes_one_sign_out_event(agent):
+    client = signed_in(agent)
+    sign_in = AuditEvent.objects.get()  # force_login is a sign-in too
 
     client.post(reverse("logout"))
 
-    event = AuditEvent.objects.exclude(pk=signed_in.pk).get()
+    event = AuditEvent.objects.exclude(pk=sign_in.pk).get()
     assert event.action == Action.SIGN_OUT
-    assert event.actor == staff
+    assert event.actor == agent
 
 
-def test_a_failed_sign_in_writes_one_event_with_the_username_and_never_the_password(client, staff):
-    response = client.post(
-        reverse("login"), {"username": "stella.staff", "password": WRONG_PASSWORD}
-    )
+def test_a_failed_sign_in_writes_one_event_with_the_username_and_never_the_password(client, agent):
+    response = client.post(reverse("login"), {"username": "agent", "password": WRONG_PASSWORD})
 
     assert response.status_code == 200
     event = AuditEvent.objects.get()
     assert event.action == Action.SIGN_IN_FAILED
     assert event.outcome == "failed"
     assert event.actor is None
-    assert event.detail == {"username": "stella.staff"}
+    assert event.detail == {"username": "agent"}
     row = AuditEvent.objects.filter(pk=event.pk).values().get()
     assert WRONG_PASSWORD not in str(row)
 
 
-def test_each_auth_signal_writes_exactly_one_event(staff):
+def test_each_auth_signal_writes_exactly_one_event(agent):
     request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3")
-    request.user = staff
+    request.user = agent
 
-    signals.user_logged_in.send(sender=type(staff), request=request, user=staff)
-    signals.user_logged_out.send(sender=type(staff), request=request, user=staff)
+    signals.user_logged_in.send(sender=type(agent), request=request, user=agent)
+    signals.user_logged_out.send(sender=type(agent), request=request, user=agent)
     signals.user_login_failed.send(
         sender=__name__,
         credentials={"username": "nobody", "password": "********************"},
