@@ -101,23 +101,24 @@ class CapillaryClient:
     # -- Public calls ---------------------------------------------------------------------------
 
     def get_customer(
-        self, identifier: Identifier, query: CustomerQuery, *, language: str | None = None
+        self, *, identifier: Identifier, query: CustomerQuery, language: str | None = None
     ) -> Customer:
         """One member, or the `CapillaryError` that says why not.
 
         Docs: https://docs.capillarytech.com/reference/get-customer-details-v1api
         `language` (e.g. "zh") asks for extended-field labels in that language.
         """
-        outcome = self.get_customers([identifier], query, language=language)[identifier]
+        outcomes = self.get_customers(identifiers=[identifier], query=query, language=language)
+        outcome = outcomes[identifier]
         if isinstance(outcome, CapillaryError):
             raise outcome
         return outcome
 
     def get_customers(
         self,
+        *,
         identifiers: Sequence[Identifier],
         query: CustomerQuery,
-        *,
         language: str | None = None,
     ) -> dict[Identifier, Customer | CapillaryError]:
         """Several members of one identifier kind, keyed by the identifiers given.

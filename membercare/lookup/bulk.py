@@ -45,7 +45,9 @@ def look_up_lines(*, lines: list[str], kind: IdentifierKind | None) -> list[Bulk
     answers: dict[Identifier, Customer | CapillaryError] = {}
     for identifiers in by_kind.values():
         try:
-            answers |= client_from_settings().get_customers(identifiers, BULK_QUERY)
+            answers |= client_from_settings().get_customers(
+                identifiers=identifiers, query=BULK_QUERY
+            )
         except CapillaryError as error:  # no call can succeed (configuration)
             answers |= dict.fromkeys(identifiers, error)
     return [_answered(row, answers) for row in rows]

@@ -202,7 +202,7 @@ def _cached_fetch(user_id: int, query: CustomerQuery, *, purpose: str, variant: 
 
 
 def _fetch(identifier: Identifier, query: CustomerQuery = FULL_VIEW) -> Snapshot:
-    customer = client_from_settings().get_customer(identifier, query)
+    customer = client_from_settings().get_customer(identifier=identifier, query=query)
     return Snapshot(customer=customer, fetched_at=timezone.now())
 
 

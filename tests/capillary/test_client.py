@@ -72,7 +72,7 @@ def answer_not_found(rsps, *, status=500):
 def test_it_authenticates_the_capillary_way_with_the_md5_of_the_password(client, rsps):
     answer_not_found(rsps)
     with pytest.raises(CustomerNotFound):
-        client.get_customer(NOBODY, NARROW)
+        client.get_customer(identifier=NOBODY, query=NARROW)
 
     digest = hashlib.md5(PASSWORD.encode()).hexdigest()  # noqa: S324 - Capillary's scheme
     token = base64.b64encode(f"{USERNAME}:{digest}".encode()).decode()
@@ -93,9 +93,9 @@ def test_the_auth_header_matches_capillarys_documented_example():
 def test_it_sends_accept_user_agent_country_code_and_the_language_asked_for(client, rsps):
     answer_not_found(rsps)
     with pytest.raises(CustomerNotFound):
-        client.get_customer(NOBODY, NARROW, language="zh")
+        client.get_customer(identifier=NOBODY, query=NARROW, language="zh")
     with pytest.raises(CustomerNotFound):
-        client.get_customer(NOBODY, NARROW)
+        client.get_customer(identifier=NOBODY, query=NARROW)
 
     with_language, without = (call.request.headers for call in rsps.calls)
     assert with_language["Accept"] == "application/json"
@@ -108,19 +108,19 @@ def test_it_sends_accept_user_agent_country_code_and_the_language_asked_for(clie
 def test_it_sends_no_country_code_header_when_none_is_configured(rsps):
     answer_not_found(rsps)
     with pytest.raises(CustomerNotFound):
-        make_client(country_code="").get_customer(NOBODY, NARROW)
+        make_client(country_code="").get_customer(identifier=NOBODY, query=NARROW)
     assert "X-CAP-CLIENT-COUNTRYCODE" not in rsps.calls[0].request.headers
 
 
 def test_a_language_that_could_smuggle_a_header_is_refused_before_http(client, rsps):
     with pytest.raises(ValueError, match="language"):
-        client.get_customer(GOLD, NARROW, language="en\r\nX-Evil: 1")
+        client.get_customer(identifier=GOLD, query=NARROW, language="en\r\nX-Evil: 1")
     assert len(rsps.calls) == 0
 
 
 def test_the_full_view_sends_every_flag_and_format_json(client, rsps):
     rsps.get(GET_URL, json=recorded("full-view-gold.json"))
-    client.get_customer(GOLD, FULL_VIEW)
+    client.get_customer(identifier=GOLD, query=FULL_VIEW)
 
     assert sent_params(rsps.calls[0]) == {
         "email": "demo.gold@example.com",
@@ -132,7 +132,7 @@ def test_the_full_view_sends_every_flag_and_format_json(client, rsps):
 
 def test_a_narrow_query_sends_the_default_on_flags_as_false(client, rsps):
     rsps.get(GET_URL, json=recorded("full-view-gold.json"))
-    client.get_customer(GOLD, coupons_page(limit=11, offset=10, sort_order="asc"))
+    client.get_customer(identifier=GOLD, query=coupons_page(limit=11, offset=10, sort_order="asc"))
 
     params = sent_params(rsps.calls[0])
     assert {k: params[k] for k in ("registered_store", "registered_till", "fraud_details")} == {
@@ -157,7 +157,7 @@ def test_each_identifier_kind_is_sent_under_its_own_parameter(client, rsps):
         (IdentifierKind.CARD_NUMBER, "7100000000000002"),
         (IdentifierKind.CARD_EXTERNAL_ID, "CARD-GOLD"),
     ]:
-        customer = client.get_customer(Identifier(kind, value), NARROW)
+        customer = client.get_customer(identifier=Identifier(kind, value), query=NARROW)
         assert customer.user_id == 50000002
         assert sent_params(rsps.calls[-1])[kind.value] == value
 
@@ -187,7 +187,7 @@ def test_each_failing_item_code_raises_its_error_with_the_request_id(client, rsp
         headers=REQUEST_ID,
     )
     with pytest.raises(error) as caught:
-        client.get_customer(NOBODY, NARROW)
+        client.get_customer(identifier=NOBODY, query=NARROW)
 
     assert type(caught.value) is error
     assert (caught.value.code, caught.value.request_id) == (code, "req-7f3a")
@@ -200,14 +200,14 @@ def test_each_failing_item_code_raises_its_error_with_the_request_id(client, rsp
 def test_a_deleted_member_is_told_apart_from_a_missing_one(client, rsps):
     rsps.get(GET_URL, json=envelope(failed_item({"email": NOBODY.value}, 8109), code=500))
     with pytest.raises(CustomerDeleted) as caught:
-        client.get_customer(NOBODY, NARROW)
+        client.get_customer(identifier=NOBODY, query=NARROW)
     assert caught.value.message == "This member was deleted after a PII delete request."
 
 
 def test_an_unknown_failing_item_code_is_a_plain_capillary_error_keeping_the_code(client, rsps):
     rsps.get(GET_URL, json=envelope(failed_item({"email": NOBODY.value}, 9999), code=500))
     with pytest.raises(CapillaryError) as caught:
-        client.get_customer(NOBODY, NARROW)
+        client.get_customer(identifier=NOBODY, query=NARROW)
     assert type(caught.value) is CapillaryError
     assert caught.value.code == 9999
 
@@ -216,7 +216,7 @@ def test_a_merged_account_returns_the_survivor_as_a_member(client, rsps):
     rsps.get(GET_URL, json=recorded("merged.json"), headers=REQUEST_ID)
     asked = Identifier(IdentifierKind.USER_ID, "50000009")
 
-    survivor = client.get_customer(asked, FULL_VIEW)
+    survivor = client.get_customer(identifier=asked, query=FULL_VIEW)
 
     assert (survivor.user_id, survivor.merged_from) == (50000010, "50000009")
     assert survivor.item.code == 91009
@@ -226,7 +226,7 @@ def test_a_merged_account_returns_the_survivor_as_a_member(client, rsps):
 def test_a_merged_account_asked_by_email_pairs_the_only_answer_with_the_only_question(client, rsps):
     rsps.get(GET_URL, json=recorded("merged.json"))
     survivor = client.get_customer(
-        Identifier(IdentifierKind.EMAIL, "demo.merged@example.com"), NARROW
+        identifier=Identifier(IdentifierKind.EMAIL, "demo.merged@example.com"), query=NARROW
     )
     assert survivor.email == "demo.survivor@example.com"
 
@@ -243,7 +243,7 @@ def test_partial_data_and_warnings_still_give_the_member(client, rsps, code, war
     item["item_status"] = {"success": "true", "code": code, "message": "", "warnings": warnings}
     rsps.get(GET_URL, json=envelope(item))
 
-    customer = client.get_customer(GOLD, FULL_VIEW)
+    customer = client.get_customer(identifier=GOLD, query=FULL_VIEW)
 
     assert customer.item.code == code
     assert [w.code for w in customer.warnings] == ([warning] if warning else [])
@@ -256,7 +256,7 @@ def test_a_fraud_item_that_says_failed_but_carries_the_member_shows_the_member(c
     item["item_status"] = {"success": "false", "code": 618, "message": "Customer marked as fraud"}
     rsps.get(GET_URL, json=envelope(item))
 
-    customer = client.get_customer(GOLD, FULL_VIEW)
+    customer = client.get_customer(identifier=GOLD, query=FULL_VIEW)
 
     assert customer.fraud.is_flagged
     assert customer.item.code == 618
@@ -268,7 +268,7 @@ def test_a_fraud_item_that_says_failed_but_carries_the_member_shows_the_member(c
 def test_401_is_a_configuration_error_about_credentials(client, rsps):
     rsps.get(GET_URL, json=recorded("error-401.json"), status=401, headers=REQUEST_ID)
     with pytest.raises(ConfigurationError) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert (caught.value.code, caught.value.http_status) == (401, 401)
     assert caught.value.request_id == "req-7f3a"
     assert "credentials" in caught.value.message
@@ -277,14 +277,14 @@ def test_401_is_a_configuration_error_about_credentials(client, rsps):
 def test_401_in_the_body_of_a_200_is_a_configuration_error_too(client, rsps):
     rsps.get(GET_URL, json=recorded("error-401.json"))
     with pytest.raises(ConfigurationError):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
 
 @pytest.mark.parametrize("body", [recorded("error-403-4000.json"), None])
 def test_403_means_the_tills_access_group_lacks_customer_read(client, rsps, body):
     rsps.get(GET_URL, json=body, status=403, headers=REQUEST_ID)
     with pytest.raises(ConfigurationError) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert caught.value.code == (4000 if body else 403)
     assert "Customer read" in caught.value.message
     assert len(rsps.calls) == 1
@@ -293,7 +293,7 @@ def test_403_means_the_tills_access_group_lacks_customer_read(client, rsps, body
 def test_503_with_error_code_4001_is_retried_then_unavailable(client, rsps):
     rsps.get(GET_URL, json=recorded("error-503-4001.json"), status=503, headers=REQUEST_ID)
     with pytest.raises(Unavailable) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert caught.value.retryable
     assert (caught.value.code, caught.value.request_id) == (4001, "req-7f3a")
     assert len(rsps.calls) == 3  # the first try and two retries
@@ -309,7 +309,7 @@ def test_429_raises_rate_limited_at_once_with_retry_after(client, rsps, retry_af
     started = time.monotonic()
 
     with pytest.raises(RateLimited) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
     assert time.monotonic() - started < 1  # never sleeps on it
     assert len(rsps.calls) == 1  # never retried
@@ -334,7 +334,7 @@ def test_429_raises_rate_limited_at_once_with_retry_after(client, rsps, retry_af
 def test_5xx_that_is_not_an_envelope_is_an_outage(client, rsps, status, body, calls):
     rsps.get(GET_URL, status=status, body=body, headers=REQUEST_ID)
     with pytest.raises(Unavailable) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert caught.value.http_status == status
     assert len(rsps.calls) == calls
 
@@ -356,7 +356,7 @@ def test_5xx_that_is_not_an_envelope_is_an_outage(client, rsps, status, body, ca
 def test_a_200_that_is_not_a_usable_answer_is_malformed_and_never_shown(client, rsps, body):
     rsps.get(GET_URL, status=200, body=body, headers=REQUEST_ID)
     with pytest.raises(MalformedResponse) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert caught.value.request_id == "req-7f3a"
     assert "<html>" not in caught.value.message
 
@@ -364,7 +364,7 @@ def test_a_200_that_is_not_a_usable_answer_is_malformed_and_never_shown(client, 
 def test_400_with_no_items_is_an_invalid_identifier(client, rsps):
     rsps.get(GET_URL, json=recorded("error-400.json"), status=400)
     with pytest.raises(InvalidIdentifier):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
 
 @pytest.mark.parametrize("status", [301, 302, 404, 405])
@@ -373,7 +373,7 @@ def test_redirects_and_missing_endpoints_mean_a_wrong_base_url_and_are_not_follo
 ):
     rsps.get(GET_URL, status=status, headers={"Location": "https://elsewhere.test/login"})
     with pytest.raises(ConfigurationError, match="CAPILLARY_BASE_URL"):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert len(rsps.calls) == 1
 
 
@@ -389,7 +389,7 @@ def test_redirects_and_missing_endpoints_mean_a_wrong_base_url_and_are_not_follo
 def test_transport_failures_are_unavailable(client, rsps, failure, message):
     rsps.get(GET_URL, body=failure)
     with pytest.raises(Unavailable, match=message):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
 
 def test_a_transport_error_carries_no_chained_exception_holding_the_url(client, rsps):
@@ -397,7 +397,7 @@ def test_a_transport_error_carries_no_chained_exception_holding_the_url(client, 
         GET_URL, body=requests.ConnectionError(f"Max retries exceeded with url: /?{GOLD.value}")
     )
     with pytest.raises(Unavailable) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert caught.value.__cause__ is None
     assert caught.value.__context__ is None
     assert GOLD.value not in str(caught.value)
@@ -411,7 +411,7 @@ def test_a_gateway_error_then_an_answer_is_retried_to_the_answer(client, rsps, s
     rsps.get(GET_URL, status=status, body="")
     rsps.get(GET_URL, json=recorded("full-view-gold.json"), headers=REQUEST_ID)
 
-    customer = client.get_customer(GOLD, FULL_VIEW)
+    customer = client.get_customer(identifier=GOLD, query=FULL_VIEW)
 
     assert customer.user_id == 50000002
     assert customer.request_id == "req-7f3a"
@@ -421,7 +421,7 @@ def test_a_gateway_error_then_an_answer_is_retried_to_the_answer(client, rsps, s
 def test_retries_are_bounded_in_count(rsps):
     rsps.get(GET_URL, status=503, body="")
     with pytest.raises(Unavailable):
-        make_client(retries=4).get_customer(GOLD, NARROW)
+        make_client(retries=4).get_customer(identifier=GOLD, query=NARROW)
     assert len(rsps.calls) == 5
 
 
@@ -439,7 +439,7 @@ def test_no_retry_starts_once_the_time_budget_would_be_exceeded(rsps, monkeypatc
     client = make_client(retries=10, retry_total_seconds=2.0, connect_timeout=0.5, read_timeout=0.5)
 
     with pytest.raises(Unavailable):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
     assert len(rsps.calls) == 2  # at t=0.6 a retry fits; at t=1.2 it would not
     assert now[0] == pytest.approx(101.2)
@@ -449,7 +449,7 @@ def test_with_no_time_budget_beyond_one_attempt_nothing_is_retried(rsps):
     rsps.get(GET_URL, status=503, body="")
     client = make_client(retries=5, retry_total_seconds=1.0, connect_timeout=0.5, read_timeout=0.5)
     with pytest.raises(Unavailable):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert len(rsps.calls) == 1
 
 
@@ -481,7 +481,7 @@ def test_bulk_results_are_keyed_by_input_whatever_the_order_of_the_answer(client
         "demo.restricted@example.com",
     )
 
-    results = client.get_customers(asked, FULL_VIEW)
+    results = client.get_customers(identifiers=asked, query=FULL_VIEW)
 
     assert list(results) == asked
     assert isinstance(results[silver], Customer)
@@ -527,7 +527,7 @@ def test_bulk_calls_are_chunked_by_batch_size(rsps):
     rsps.add_callback(responses.GET, GET_URL, callback=fake_capillary({"a@x.io": 1, "e@x.io": 5}))
     asked = emails("a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io")
 
-    results = make_client(batch_size=2).get_customers(asked, NARROW)
+    results = make_client(batch_size=2).get_customers(identifiers=asked, query=NARROW)
 
     assert [len(sent_params(call)["email"].split(",")) for call in rsps.calls] == [2, 2, 1]
     assert [type(r).__name__ for r in results.values()] == [
@@ -543,7 +543,7 @@ def test_a_batch_refused_as_too_large_is_split_until_it_fits(rsps):
     rsps.add_callback(responses.GET, GET_URL, callback=fake_capillary({"a@x.io": 1}, batch_limit=2))
     asked = emails("a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io")
 
-    results = make_client(batch_size=5).get_customers(asked, NARROW)
+    results = make_client(batch_size=5).get_customers(identifiers=asked, query=NARROW)
 
     assert [len(sent_params(call)["email"].split(",")) for call in rsps.calls] == [5, 2, 3, 1, 2]
     assert isinstance(results[asked[0]], Customer)
@@ -553,22 +553,24 @@ def test_a_batch_refused_as_too_large_is_split_until_it_fits(rsps):
 def test_a_duplicate_identifier_is_asked_for_once(client, rsps):
     rsps.add_callback(responses.GET, GET_URL, callback=fake_capillary({"a@x.io": 1}))
     first, again = emails("a@x.io", " A@X.io")
-    results = client.get_customers([first, again], NARROW)
+    results = client.get_customers(identifiers=[first, again], query=NARROW)
     assert sent_params(rsps.calls[0])["email"] == "a@x.io"
     assert list(results) == [first]  # equal identifiers are one key
 
 
 def test_bulk_takes_one_kind_of_identifier_only(client, rsps):
     with pytest.raises(ValueError, match="one kind"):
-        client.get_customers([GOLD, Identifier(IdentifierKind.USER_ID, "5")], NARROW)
-    assert client.get_customers([], NARROW) == {}
+        client.get_customers(
+            identifiers=[GOLD, Identifier(IdentifierKind.USER_ID, "5")], query=NARROW
+        )
+    assert client.get_customers(identifiers=[], query=NARROW) == {}
     assert len(rsps.calls) == 0
 
 
 def test_an_input_no_item_mentions_is_reported_as_a_malformed_answer(client, rsps):
     rsps.get(GET_URL, json=envelope(failed_item({"email": "someone.else@x.io"}, 1012)))
     asked = emails("a@x.io", "b@x.io")
-    results = client.get_customers(asked, NARROW)
+    results = client.get_customers(identifiers=asked, query=NARROW)
     assert all(isinstance(r, MalformedResponse) for r in results.values())
 
 
@@ -578,7 +580,7 @@ def test_merged_members_in_bulk_by_user_id_match_on_merged_from(client, rsps):
     rsps.get(GET_URL, json=envelope(survivor, other))
     merged, silver = (Identifier(IdentifierKind.USER_ID, v) for v in ("50000009", "50000001"))
 
-    results = client.get_customers([silver, merged], NARROW)
+    results = client.get_customers(identifiers=[silver, merged], query=NARROW)
 
     assert results[merged].user_id == 50000010
     assert results[silver].user_id == 50000001
@@ -589,7 +591,7 @@ def test_card_lookups_match_on_the_cards_a_member_carries(client, rsps):
     card = Identifier(IdentifierKind.CARD_NUMBER, "7100000000000002")
     other = Identifier(IdentifierKind.CARD_NUMBER, "7100000000000099")
 
-    results = client.get_customers([other, card], FULL_VIEW)
+    results = client.get_customers(identifiers=[other, card], query=FULL_VIEW)
 
     assert isinstance(results[card], Customer)
     assert isinstance(results[other], MalformedResponse)
@@ -600,7 +602,7 @@ def test_a_failed_chunk_fails_only_its_own_members(rsps):
     rsps.get(GET_URL, status=503, body="")
     asked = emails("demo.gold@example.com", "b@x.io")
 
-    results = make_client(batch_size=1, retries=0).get_customers(asked, NARROW)
+    results = make_client(batch_size=1, retries=0).get_customers(identifiers=asked, query=NARROW)
 
     assert isinstance(results[asked[0]], Customer)
     assert isinstance(results[asked[1]], Unavailable)
@@ -610,7 +612,7 @@ def test_after_a_429_no_further_chunk_is_attempted(rsps):
     rsps.get(GET_URL, status=429, headers={"Retry-After": "12"}, body="")
     asked = emails("a@x.io", "b@x.io", "c@x.io")
 
-    results = make_client(batch_size=1).get_customers(asked, NARROW)
+    results = make_client(batch_size=1).get_customers(identifiers=asked, query=NARROW)
 
     assert len(rsps.calls) == 1
     assert {r.retry_after for r in results.values()} == {12}  # type: ignore[union-attr]
@@ -619,13 +621,13 @@ def test_after_a_429_no_further_chunk_is_attempted(rsps):
 def test_bad_credentials_in_bulk_raise_since_nothing_can_succeed(client, rsps):
     rsps.get(GET_URL, status=401, body="")
     with pytest.raises(ConfigurationError):
-        client.get_customers(emails("a@x.io", "b@x.io"), NARROW)
+        client.get_customers(identifiers=emails("a@x.io", "b@x.io"), query=NARROW)
 
 
 def test_a_hand_built_identifier_holding_a_comma_never_becomes_a_bulk_call(client, rsps):
     sneaky = Identifier(IdentifierKind.EMAIL, "a@x.io,b@x.io")
     with pytest.raises(InvalidIdentifier):
-        client.get_customer(sneaky, NARROW)
+        client.get_customer(identifier=sneaky, query=NARROW)
     assert len(rsps.calls) == 0
 
 
@@ -649,7 +651,7 @@ def test_failures_are_logged_with_request_id_and_kind_but_never_the_identifier(
     caplog.set_level(logging.DEBUG)
 
     with pytest.raises(CapillaryError) as caught:
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
     assert GOLD.value not in caplog.text
     assert "demo.gold" not in caplog.text

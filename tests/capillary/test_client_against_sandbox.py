@@ -94,24 +94,24 @@ def program(customer: Customer, title: str) -> ProgramSummary:
     [EMAIL, MOBILE, IdentifierKind.EXTERNAL_ID, USER_ID, IdentifierKind.CARD_NUMBER],
 )
 def test_a_demo_member_is_found_by_each_kind_of_identifier(client, kind):
-    customer = client.get_customer(demo("gold", kind), FULL_VIEW)
+    customer = client.get_customer(identifier=demo("gold", kind), query=FULL_VIEW)
     assert customer.user_id == 50000002
     assert customer.email == "demo.gold@example.com"
     assert customer.request_id
 
 
 def test_a_demo_member_is_found_by_card_external_id_and_by_a_mobile_typed_loosely(client):
-    gold = client.get_customer(demo("gold"), FULL_VIEW)
+    gold = client.get_customer(identifier=demo("gold"), query=FULL_VIEW)
     card = next(c for c in gold.cards or () if c.card_external_id)
     by_card = parse_identifier(card.card_external_id or "", IdentifierKind.CARD_EXTERNAL_ID)
     typed = parse_identifier("+91 98000-00002")
 
-    assert client.get_customer(by_card, FULL_VIEW).user_id == 50000002
-    assert client.get_customer(typed, FULL_VIEW).user_id == 50000002
+    assert client.get_customer(identifier=by_card, query=FULL_VIEW).user_id == 50000002
+    assert client.get_customer(identifier=typed, query=FULL_VIEW).user_id == 50000002
 
 
 def test_the_full_view_of_a_gold_member_reads_real_values(client):
-    gold = client.get_customer(demo("gold"), FULL_VIEW)
+    gold = client.get_customer(identifier=demo("gold"), query=FULL_VIEW)
 
     assert gold.mobile == "919800000002"
     assert gold.external_id == "DEMO-GOLD"
@@ -139,7 +139,7 @@ def test_the_full_view_of_a_gold_member_reads_real_values(client):
 
 
 def test_the_top_tier_member_has_no_upgrade_data_and_a_91012_warning(client):
-    diamond = client.get_customer(demo("diamond"), FULL_VIEW)
+    diamond = client.get_customer(identifier=demo("diamond"), query=FULL_VIEW)
     rewards = program(diamond, "Aurora Rewards")
     assert rewards.current_tier == "Diamond"
     assert rewards.is_top_tier
@@ -147,7 +147,7 @@ def test_the_top_tier_member_has_no_upgrade_data_and_a_91012_warning(client):
 
 
 def test_the_near_upgrade_member_is_96_percent_of_the_way_to_platinum(client):
-    near = client.get_customer(demo("near-upgrade"), FULL_VIEW)
+    near = client.get_customer(identifier=demo("near-upgrade"), query=FULL_VIEW)
     rewards = program(near, "Aurora Rewards")
     assert (rewards.current_tier, rewards.next_tier) == ("Gold", "Platinum")
     assert max(s.percent for s in rewards.upgrade) == 96
@@ -157,7 +157,7 @@ def test_the_near_upgrade_member_is_96_percent_of_the_way_to_platinum(client):
     ("key", "status"), [("fraud-confirmed", "CONFIRMED"), ("fraud-marked", "MARKED")]
 )
 def test_fraud_members_are_flagged(client, key, status):
-    member = client.get_customer(demo(key), FULL_VIEW)
+    member = client.get_customer(identifier=demo(key), query=FULL_VIEW)
     assert member.fraud.status == status
     assert member.fraud.is_flagged
     assert (618 in {w.code for w in member.warnings}) is (status == "CONFIRMED")
@@ -165,43 +165,47 @@ def test_fraud_members_are_flagged(client, key, status):
 
 def test_an_unknown_member_is_not_found(client):
     with pytest.raises(CustomerNotFound) as caught:
-        client.get_customer(parse_identifier("nobody@example.com"), FULL_VIEW)
+        client.get_customer(identifier=parse_identifier("nobody@example.com"), query=FULL_VIEW)
     assert caught.value.request_id
 
 
 def test_a_pii_deleted_member_is_reported_as_deleted(client):
     with pytest.raises(CustomerDeleted):
-        client.get_customer(demo("pii-deleted"), FULL_VIEW)
+        client.get_customer(identifier=demo("pii-deleted"), query=FULL_VIEW)
 
 
 def test_a_restricted_member_is_no_permission(client):
     with pytest.raises(NoPermission):
-        client.get_customer(demo("restricted"), FULL_VIEW)
+        client.get_customer(identifier=demo("restricted"), query=FULL_VIEW)
 
 
 @pytest.mark.parametrize("kind", [USER_ID, EMAIL])
 def test_a_merged_member_gives_the_survivor(client, kind):
-    survivor = client.get_customer(demo("merged", kind), FULL_VIEW)
+    survivor = client.get_customer(identifier=demo("merged", kind), query=FULL_VIEW)
     assert survivor.user_id == 50000010
     assert survivor.merged_from == "50000009"
     assert survivor.item.code == 91009
 
 
 def test_a_member_whose_points_failed_is_shown_without_points(client):
-    partial = client.get_customer(demo("partial"), FULL_VIEW)
+    partial = client.get_customer(identifier=demo("partial"), query=FULL_VIEW)
     assert partial.item.code == 91001
     assert partial.programs is None
     assert partial.email == "demo.partial@example.com"
 
 
 def test_names_in_other_scripts_and_labels_in_other_languages(client):
-    arabic = client.get_customer(parse_identifier("demo.arabic@example.com"), FULL_VIEW)
-    chinese = client.get_customer(parse_identifier("demo.chinese@example.com"), FULL_VIEW)
+    arabic = client.get_customer(
+        identifier=parse_identifier("demo.arabic@example.com"), query=FULL_VIEW
+    )
+    chinese = client.get_customer(
+        identifier=parse_identifier("demo.chinese@example.com"), query=FULL_VIEW
+    )
     assert not arabic.full_name.isascii()
     assert not chinese.full_name.isascii()
 
-    english = client.get_customer(demo("gold"), FULL_VIEW)
-    in_chinese = client.get_customer(demo("gold"), FULL_VIEW, language="zh")
+    english = client.get_customer(identifier=demo("gold"), query=FULL_VIEW)
+    in_chinese = client.get_customer(identifier=demo("gold"), query=FULL_VIEW, language="zh")
     assert [f.name for f in english.extended_fields] == [f.name for f in in_chinese.extended_fields]
     assert [f.label for f in english.extended_fields] != [
         f.label for f in in_chinese.extended_fields
@@ -215,7 +219,7 @@ def test_a_slow_answer_times_out_quickly_as_unavailable(sandbox_url):
     client = sandbox_client(sandbox_url, read_timeout=1.0)
     started = time.monotonic()
     with pytest.raises(Unavailable, match="did not answer in time"):
-        client.get_customer(demo("slow"), FULL_VIEW)
+        client.get_customer(identifier=demo("slow"), query=FULL_VIEW)
     assert time.monotonic() - started < 2.5  # one read timeout, no retry (slow is 3 s)
 
 
@@ -233,7 +237,7 @@ def test_a_slow_answer_times_out_quickly_as_unavailable(sandbox_url):
 def test_each_fault_identity_raises_its_error(client, key, error):
     started = time.monotonic()
     with pytest.raises(error) as caught:
-        client.get_customer(demo(key), FULL_VIEW)
+        client.get_customer(identifier=demo(key), query=FULL_VIEW)
     assert type(caught.value) is error
     assert time.monotonic() - started < 8.5  # the retry time budget
     if key == "ratelimited":
@@ -245,14 +249,14 @@ def test_each_fault_identity_raises_its_error(client, key, error):
 def test_bad_credentials_are_a_configuration_error(sandbox_url):
     client = sandbox_client(sandbox_url, password="not-the-password")
     with pytest.raises(ConfigurationError) as caught:
-        client.get_customer(demo("gold"), FULL_VIEW)
+        client.get_customer(identifier=demo("gold"), query=FULL_VIEW)
     assert caught.value.code == 401
 
 
 def test_a_till_without_customer_read_is_a_configuration_error(sandbox_url):
     client = sandbox_client(sandbox_url, username="noread.till", password="noread-till-password")
     with pytest.raises(ConfigurationError) as caught:
-        client.get_customer(demo("gold"), FULL_VIEW)
+        client.get_customer(identifier=demo("gold"), query=FULL_VIEW)
     assert caught.value.code == 4000
 
 
@@ -264,7 +268,7 @@ def test_bulk_with_mixed_outcomes_is_keyed_by_input(sandbox_url):
     keys = ["gold", "pii-deleted", "restricted", "merged", "fraud-confirmed", "silver", "partial"]
     asked = [demo(key) for key in keys] + [parse_identifier("nobody@example.com")]
 
-    results = client.get_customers(list(reversed(asked)), FULL_VIEW)
+    results = client.get_customers(identifiers=list(reversed(asked)), query=FULL_VIEW)
 
     outcome = {key: results[demo(key)] for key in keys}
     assert list(results) == list(reversed(asked))
@@ -282,7 +286,7 @@ def test_a_fault_in_one_chunk_spares_the_other_chunks(sandbox_url):
     client = sandbox_client(sandbox_url, batch_size=2)
     asked = [demo("gold"), demo("silver"), demo("error"), demo("platinum")]
 
-    results = client.get_customers(asked, FULL_VIEW)
+    results = client.get_customers(identifiers=asked, query=FULL_VIEW)
 
     assert isinstance(results[demo("gold")], Customer)
     assert isinstance(results[demo("silver")], Customer)
@@ -302,7 +306,9 @@ def all_coupon_pages(client, order_by, sort_order, status=None):
         query = coupons_page(
             limit=PAGE + 1, offset=offset, order_by=order_by, sort_order=sort_order, status=status
         )
-        coupons = client.get_customer(demo("coupons", USER_ID), query).coupons or ()
+        coupons = (
+            client.get_customer(identifier=demo("coupons", USER_ID), query=query).coupons or ()
+        )
         pages.append(coupons[:PAGE])
         if len(coupons) <= PAGE:
             return pages
@@ -326,7 +332,7 @@ def test_paging_walks_all_250_coupons_without_overlap_in_each_order(client, orde
 
 
 def test_the_full_view_shows_the_first_page_and_says_there_is_more(client):
-    member = client.get_customer(demo("coupons"), FULL_VIEW)
+    member = client.get_customer(identifier=demo("coupons"), query=FULL_VIEW)
     assert len(member.coupons or ()) == 11
 
 

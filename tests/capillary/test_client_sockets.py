@@ -36,7 +36,7 @@ def test_a_refused_connection_is_retried_then_unavailable(closed_port_url, conne
     client = make_client(base_url=closed_port_url, retries=2)
 
     with pytest.raises(Unavailable, match="refused the connection"):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
     assert len(connection_attempts) == 3
 
@@ -46,7 +46,7 @@ def test_urllib3s_retry_warning_never_carries_the_identifier(
 ):
     caplog.set_level(logging.DEBUG)
     with pytest.raises(Unavailable):
-        make_client(base_url=closed_port_url, retries=1).get_customer(GOLD, NARROW)
+        make_client(base_url=closed_port_url, retries=1).get_customer(identifier=GOLD, query=NARROW)
 
     retry_warnings = [r for r in caplog.records if r.name == "urllib3.connectionpool"]
     assert any("Retrying" in r.getMessage() for r in retry_warnings)
@@ -77,7 +77,7 @@ def test_a_reset_connection_is_unavailable_and_not_retried(scripted_server):
     client = make_client(base_url=scripted_server.url)
 
     with pytest.raises(Unavailable, match=r"reset|closed"):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
     assert len(scripted_server.paths) == 1  # Capillary may have started on it: don't pile on
 
@@ -88,7 +88,7 @@ def test_a_silent_server_times_out_at_the_read_timeout_without_a_retry(scripted_
     started = time.monotonic()
 
     with pytest.raises(Unavailable, match="did not answer in time"):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
 
     assert time.monotonic() - started < 1.5
     assert len(scripted_server.paths) == 1
@@ -99,7 +99,7 @@ def test_a_503_asking_to_retry_after_30_s_is_retried_at_once_not_after_30_s(scri
     client = make_client(base_url=scripted_server.url)
     started = time.monotonic()
 
-    customer = client.get_customer(GOLD, NARROW)
+    customer = client.get_customer(identifier=GOLD, query=NARROW)
 
     assert customer.user_id == 50000002
     assert time.monotonic() - started < 2
@@ -110,5 +110,5 @@ def test_one_session_reuses_its_connection(scripted_server):
     scripted_server.script = [(200, {}, FOUND)] * 3
     client = make_client(base_url=scripted_server.url)
     for _ in range(3):
-        client.get_customer(GOLD, NARROW)
+        client.get_customer(identifier=GOLD, query=NARROW)
     assert scripted_server.connections == 1

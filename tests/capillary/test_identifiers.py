@@ -235,10 +235,10 @@ def test_no_invalid_input_reaches_http_and_a_valid_one_is_sent_alone(raw, kind):
         mock.get(GET_URL, json=envelope(failed_item({}, 1012), code=500))
         if expected is None:
             with pytest.raises(InvalidIdentifier):
-                client.get_customer(Identifier(kind, raw), _NARROW)
+                client.get_customer(identifier=Identifier(kind, raw), query=_NARROW)
         else:
             with pytest.raises(CapillaryError):  # the mock answers "not found"
-                client.get_customer(Identifier(kind, raw), _NARROW)
+                client.get_customer(identifier=Identifier(kind, raw), query=_NARROW)
         if expected is None:
             assert len(mock.calls) == 0
         else:

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             client = client_from_settings()
-            request_id = client.get_customer(PROBE, MINIMAL).request_id
+            request_id = client.get_customer(identifier=PROBE, query=MINIMAL).request_id
         except MEMBER_ANSWERS as answer:
             request_id = answer.request_id
         except CapillaryError as error:
