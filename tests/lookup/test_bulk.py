@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from membercare.audit.models import AuditEvent
 
@@ -23,13 +24,11 @@ LINES = "\n".join(
 
 def test_each_line_gets_its_own_result_from_one_call_per_kind(group_admin_client, upstream):
     response = group_admin_client.post(BULK, {"identifiers": LINES})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert html.count('class="badge bulk-found"') == 3  # gold twice, diamond by mobile
-    assert "Not found" in html
-    assert "Deleted after a PII delete request" in html
-    assert 'class="badge bulk-invalid"' in html
-    assert html.count('href="/customers/50000002/"') == 2
+    assertContains(response, 'class="badge bulk-found"', count=3)  # gold twice, diamond by mobile
+    assertContains(response, "Not found")
+    assertContains(response, "Deleted after a PII delete request")
+    assertContains(response, 'class="badge bulk-invalid"')
+    assertContains(response, 'href="/customers/50000002/"', count=2)
     assert upstream.count == 2  # one bulk call for the emails, one for the mobile
 
 
@@ -45,10 +44,5 @@ def test_every_line_is_audited_as_a_search_without_its_value(group_admin_client)
 def test_too_many_lines_get_a_message_and_no_call(group_admin_client, upstream):
     many = "\n".join(f"member{n}@example.com" for n in range(51))
     response = group_admin_client.post(BULK, {"identifiers": many})
-    assert response.status_code == 422
-    assert "At most 50 at a time (51 given)." in response.content.decode()
+    assertContains(response, "At most 50 at a time (51 given).", status_code=422)
     assert upstream.count == 0
-
-
-def test_agents_cannot_bulk_look_up(agent_client):
-    assert agent_client.post(BULK, {"identifiers": "demo.gold@example.com"}).status_code == 403

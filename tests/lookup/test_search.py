@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("live_upstream")]
 
@@ -10,26 +11,25 @@ SEARCH = reverse("search")
 
 def test_home_shows_a_labelled_search_box_focused_on_load(agent_client):
     response = agent_client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert '<label for="id_q" class="searchbar-label">Find a member</label>' in html
-    assert 'type="search" name="q" id="id_q"' in html
-    assert "autofocus" in html
+    assertContains(
+        response, '<label for="id_q" class="searchbar-label">Find a member</label>', html=True
+    )
+    assertContains(response, 'type="search" name="q" id="id_q"')
+    assertContains(response, "autofocus")
 
 
-def test_anonymous_user_is_sent_to_sign_in(client):
-    response = client.get("/")
+def test_anonymous_user_is_sent_to_sign_in(anonymous_client):
+    response = anonymous_client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_expired_session_on_htmx_request_redirects_the_whole_browser(client):
+def test_expired_session_on_htmx_request_redirects_the_whole_browser(anonymous_client):
     url = reverse("customer-coupons", args=[50000005])
     headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/customers/50000005/"}
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200
+    response = anonymous_client.get(url, headers=headers)
     assert response["HX-Redirect"] == "/accounts/login/?next=/customers/50000005/"
-    assert b"Sign in" not in response.content
+    assertNotContains(response, "Sign in")
 
 
 @pytest.mark.parametrize(
@@ -45,8 +45,7 @@ def test_detect_names_the_kind_being_typed_without_calling_upstream(
     agent_client, htmx_headers, upstream, text, label
 ):
     response = agent_client.post(reverse("search-detect"), {"q": text}, headers=htmx_headers)
-    assert response.status_code == 200
-    assert label in response.content.decode()
+    assertContains(response, label)
     assert upstream.count == 0
 
 
@@ -68,9 +67,7 @@ def test_search_by_each_identifier_kind_opens_the_member_with_one_upstream_call(
     assert response.status_code == 303
     assert response["Location"] == "/customers/50000002/"
 
-    page = agent_client.get(response["Location"])
-    assert page.status_code == 200
-    assert "Gold" in page.content.decode()
+    assertContains(agent_client.get(response["Location"]), "Gold")
     assert upstream.count == 1  # the search's call; the page renders from the cache
 
 
@@ -86,9 +83,8 @@ def test_htmx_search_swaps_in_the_customer_view_and_pushes_its_url(
     assert response.status_code == 200
     assert response["HX-Push-Url"] == "/customers/50000002/"
     assert response["HX-Retarget"] == "#workspace"
-    html = response.content.decode()
-    assert 'id="customer-view"' in html
-    assert "<html" not in html
+    assertContains(response, 'id="customer-view"')
+    assertNotContains(response, "<html")
     assert upstream.count == 1
 
 
@@ -107,33 +103,27 @@ def test_invalid_input_gets_a_clear_message_and_never_reaches_capillary(
     agent_client, upstream, text, kind, message
 ):
     response = agent_client.post(SEARCH, {"q": text, "kind": kind})
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert 'class="feedback bad"' in html
-    assert message in html
+    assertContains(response, 'class="feedback bad"', status_code=422)
+    assertContains(response, message, status_code=422)
     assert upstream.count == 0
 
 
 def test_unknown_member_gets_a_not_found_state(agent_client):
     response = agent_client.post(SEARCH, {"q": "nobody@example.com"})
-    assert response.status_code == 404
-    assert "No member found for that identifier." in response.content.decode()
+    assertContains(response, "No member found for that identifier.", status_code=404)
 
 
 def test_pii_deleted_member_is_not_shown_as_not_found(agent_client):
     response = agent_client.post(SEARCH, {"q": "demo.deleted@example.com"})
-    assert response.status_code == 410
-    html = response.content.decode()
-    assert "deleted after a PII delete request" in html
-    assert "No member found" not in html
+    assertContains(response, "deleted after a PII delete request", status_code=410)
+    assertNotContains(response, "No member found", status_code=410)
 
 
 def test_merged_account_opens_the_survivor_with_a_notice(agent_client):
     response = agent_client.post(SEARCH, {"q": "demo.merged@example.com"})
     assert response.status_code == 303
     assert response["Location"] == "/customers/50000010/"
-    page = agent_client.get(response["Location"]).content.decode()
-    assert "was merged into this one" in page
+    assertContains(agent_client.get(response["Location"]), "was merged into this one")
 
 
 @pytest.mark.parametrize(
@@ -149,18 +139,17 @@ def test_merged_account_opens_the_survivor_with_a_notice(agent_client):
 )
 def test_upstream_trouble_during_search_gets_a_retryable_message(agent_client, email, message):
     response = agent_client.post(SEARCH, {"q": email})
-    assert response.status_code == 503
-    html = response.content.decode()
-    assert message in html
-    assert '<button type="submit" class="retry">Retry</button>' in html
+    assertContains(response, message, status_code=503)
+    assertContains(
+        response, '<button type="submit" class="retry">Retry</button>', status_code=503, html=True
+    )
 
 
 def test_slow_upstream_times_out_with_a_retryable_message(agent_client, settings):
     settings.CAPILLARY_READ_TIMEOUT = 0.5
     settings.CAPILLARY_RETRIES = 0
     response = agent_client.post(SEARCH, {"q": "demo.slow@example.com"})
-    assert response.status_code == 503
-    assert "Capillary didn&#x27;t answer." in response.content.decode()
+    assertContains(response, "Capillary didn&#x27;t answer.", status_code=503)
 
 
 def test_a_second_search_for_the_same_member_within_the_ttl_costs_nothing(agent_client, upstream):
@@ -173,14 +162,12 @@ def test_a_second_search_for_the_same_member_within_the_ttl_costs_nothing(agent_
 def test_a_failed_htmx_search_closes_the_member_that_was_open(agent_client, htmx_headers):
     response = agent_client.post(SEARCH, {"q": "nobody@example.com"}, headers=htmx_headers)
     assert response["HX-Retarget"] == "#search"
-    html = response.content.decode()
-    assert '<div id="workspace" hx-swap-oob="innerHTML">' in html
-    assert "No member is open." in html
+    assertContains(response, '<div id="workspace" hx-swap-oob="innerHTML">', status_code=404)
+    assertContains(response, "No member is open.", status_code=404)
 
 
 def test_a_successful_htmx_search_clears_earlier_messages_under_the_box(agent_client, htmx_headers):
     response = agent_client.post(SEARCH, {"q": "demo.gold@example.com"}, headers=htmx_headers)
-    html = response.content.decode()
-    assert 'hx-swap-oob="true"' in html
-    assert 'value="demo.gold@example.com"' in html
-    assert 'class="feedback' not in html
+    assertContains(response, 'hx-swap-oob="true"')
+    assertContains(response, 'value="demo.gold@example.com"')
+    assertNotContains(response, 'class="feedback')
