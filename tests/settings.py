@@ -6,6 +6,7 @@ PostgreSQL and Redis.
 """
 
 import os
+import tempfile
 
 os.environ["DEBUG"] = "false"
 os.environ["SECRET_KEY"] = "test-only-secret-key"
@@ -23,6 +24,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 
 # SQLite test databases in files, not in memory: an in-memory database makes the live server's
 # threads share one connection, and concurrent htmx requests in browser tests then collide.
+# One set per test process, so two runs on one machine (or one checkout) never share them.
 for _alias, _database in DATABASES.items():  # noqa: F405
     if _database["ENGINE"] == "django.db.backends.sqlite3":
-        _database["TEST"] = {"NAME": str(BASE_DIR / f".test-{_alias}.sqlite3")}  # noqa: F405
+        _name = f"membercare-test-{os.getpid()}-{_alias}.sqlite3"
+        _database["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), _name)}

@@ -7,7 +7,7 @@ on any view without a declaration, so a new view cannot be forgotten.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +18,22 @@ from membercare.access.capabilities import Cap
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+
+
+@dataclass(frozen=True)
+class Shows:
+    """Which panels and controls a viewer gets: templates ask this, the views enforce it."""
+
+    contact: bool
+    verify: bool
+    reveal: bool  # only for those who see contact details masked
+    tiers: bool
+    points: bool
+    coupons: bool
+    transactions: bool
+    store_transactions_only: bool
+    fraud: bool
+    viewed_by: bool
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,21 @@ class Viewer:
         if self.can(Cap.STORE_TRANSACTIONS) and self.store_code:
             return self.store_code
         return None
+
+    @cached_property
+    def shows(self) -> Shows:
+        return Shows(
+            contact=self.can(Cap.CONTACT),
+            verify=self.can(Cap.VERIFY),
+            reveal=self.can(Cap.REVEAL) and not self.can(Cap.CONTACT),
+            tiers=self.can(Cap.TIERS),
+            points=self.can(Cap.POINTS),
+            coupons=self.can(Cap.COUPONS),
+            transactions=self.transaction_scope is not None,
+            store_transactions_only=bool(self.transaction_scope),
+            fraud=self.can(Cap.FRAUD),
+            viewed_by=self.can(Cap.AUDIT),
+        )
 
 
 def viewer_for(user: Any) -> Viewer:

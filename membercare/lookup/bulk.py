@@ -7,11 +7,17 @@ calls (one kind per call, chunked by CAPILLARY_BATCH_SIZE), so 50 emails cost a 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from membercare.capillary import client_from_settings
-from membercare.capillary.errors import CapillaryError, InvalidIdentifier
-from membercare.capillary.identifiers import Identifier, IdentifierKind
-from membercare.capillary.query import CustomerQuery
-from membercare.capillary.types import Customer
+from membercare.capillary import (
+    CapillaryError,
+    Customer,
+    CustomerQuery,
+    Identifier,
+    IdentifierKind,
+    InvalidIdentifier,
+    client_from_settings,
+)
+from membercare.lookup.outcomes import Outcome
+from membercare.lookup.problems import problem_from
 from membercare.lookup.services import read_identifier
 
 MAX_LINES = 50
@@ -27,6 +33,36 @@ class BulkRow:
     identifier: Identifier | None = None
     customer: Customer | None = None
     error: Exception | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.customer is not None:
+            return Outcome.MERGED if self.customer.merged_from else Outcome.OK
+        if isinstance(self.error, CapillaryError):
+            return Outcome.of(self.error)
+        return Outcome.UPSTREAM_ERROR  # the bulk answer left this line out
+
+    @property
+    def status(self) -> str:
+        """The result column's word (and badge class)."""
+        return "found" if self.outcome is Outcome.OK else str(self.outcome)
+
+    @property
+    def message(self) -> str:
+        match self.outcome:
+            case Outcome.OK:
+                return "Found"
+            case Outcome.MERGED:
+                return "Merged"
+            case Outcome.NOT_FOUND:
+                return "Not found"
+            case Outcome.DELETED:
+                return "Deleted after a PII delete request"
+            case Outcome.INVALID if isinstance(self.error, InvalidIdentifier):
+                return self.error.message
+        if isinstance(self.error, CapillaryError):
+            return problem_from(self.error).title
+        return "No answer for this line."
 
 
 def look_up_lines(*, lines: list[str], kind: IdentifierKind | None) -> list[BulkRow]:

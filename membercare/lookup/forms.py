@@ -1,8 +1,17 @@
-"""The agent's inputs: the search box and the controls of the coupon and transaction panels."""
+"""The agent's inputs: the search box, the panels' controls, verify and reveal.
+
+Each form holds its constraints once and renders its own widgets, with their current values.
+"""
+
+from typing import Any
 
 from django import forms
 
-from membercare.capillary.identifiers import IdentifierKind
+from membercare.capillary import IdentifierKind
+from membercare.lookup import services
+from membercare.lookup.bulk import MAX_LINES
+from membercare.lookup.services import CouponQuery
+from membercare.lookup.verification import too_many_attempts
 
 KIND_CHOICES = [("", "Detect automatically")] + [
     (kind.value, kind.label) for kind in IdentifierKind
@@ -49,15 +58,51 @@ class SearchForm(KindForm):
     )
 
 
-class CouponControls(forms.Form):
+class CouponForm(forms.Form):
+    """The coupon panel's order, direction and status, and the page the agent is on."""
+
     page = forms.IntegerField(min_value=1, max_value=MAX_COUPON_PAGE, required=False)
-    order = forms.ChoiceField(choices=COUPON_ORDER_CHOICES, required=False)
-    dir = forms.ChoiceField(choices=COUPON_DIRECTION_CHOICES, required=False)
-    status = forms.ChoiceField(choices=COUPON_STATUS_CHOICES, required=False)
+    order = forms.ChoiceField(label="Order by", choices=COUPON_ORDER_CHOICES, required=False)
+    dir = forms.ChoiceField(label="Direction", choices=COUPON_DIRECTION_CHOICES, required=False)
+    status = forms.ChoiceField(label="Status", choices=COUPON_STATUS_CHOICES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "coupons-%s")  # unique on the page beside other forms
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def showing(cls, query: CouponQuery) -> "CouponForm":
+        """The controls as they stand for `query` (the first view's, when nothing was asked)."""
+        form = cls(query.params())
+        form.full_clean()
+        return form
+
+    def coupon_query(self) -> CouponQuery:
+        """What a valid form asks for; blanks take the first view's values."""
+        data = self.cleaned_data
+        return CouponQuery(
+            page=data["page"] or 1,
+            order_by=data["order"] or services.DEFAULT_COUPON_ORDER,
+            direction=data["dir"] or services.DEFAULT_COUPON_DIRECTION,
+            status=data["status"],
+        )
 
 
-class TransactionControls(forms.Form):
-    type = forms.ChoiceField(choices=TRANSACTION_TYPE_CHOICES, required=False)
+class TransactionForm(forms.Form):
+    type = forms.ChoiceField(label="Type", choices=TRANSACTION_TYPE_CHOICES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "transactions-%s")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def showing(cls, type: str) -> "TransactionForm":
+        form = cls({"type": type})
+        form.full_clean()
+        return form
+
+    def transaction_type(self) -> str:
+        return self.cleaned_data["type"] or services.DEFAULT_TRANSACTION_TYPE
 
 
 VERIFY_FIELD_CHOICES = [("mobile", "Mobile"), ("email", "Email"), ("name", "Name")]
@@ -72,25 +117,57 @@ REVEAL_FIELD_CHOICES = [
 
 
 class VerifyForm(forms.Form):
+    """What the caller says, to compare with the record; a few checks per member at most.
+
+    Bound with the user and the member, a valid form counts as one check (verification.py).
+    """
+
     field = forms.ChoiceField(label="Check", choices=VERIFY_FIELD_CHOICES)
     value = forms.CharField(
         label="What the caller says",
         max_length=256,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "What the caller says"}
+        ),
         error_messages={"required": "Type what the caller says."},
     )
 
+    def __init__(self, *args: Any, user: Any = None, member_id: int | None = None, **kwargs: Any):
+        kwargs.setdefault("auto_id", "verify-%s")
+        super().__init__(*args, **kwargs)
+        self.user, self.member_id = user, member_id
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors or self.user is None or self.member_id is None:
+            return cleaned
+        if too_many_attempts(user=self.user, member_id=self.member_id):
+            self.add_error("value", "Too many checks for this member. Try again in a few minutes.")
+        return cleaned
+
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(choices=REVEAL_FIELD_CHOICES)
+    """One field to reveal for this view, and why (the reason goes into the audit trail)."""
+
+    field = forms.ChoiceField(choices=REVEAL_FIELD_CHOICES, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Reason",
+        label="Why do you need to see it?",
         min_length=10,
         max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. caller asked to update their email"}),
         error_messages={
             "required": "Say why you need to see it.",
             "min_length": "Say why you need to see it, in a few words (10 characters or more).",
         },
     )
+
+    def __init__(self, data: Any = None, *, field: str = "", **kwargs: Any) -> None:
+        # One form per field on the page: the field names its widgets' ids.
+        field = field or (data or {}).get("field", "")
+        known = field in dict(REVEAL_FIELD_CHOICES)
+        super().__init__(
+            data, initial={"field": field}, auto_id=f"reveal-{field if known else 'x'}-%s", **kwargs
+        )
 
 
 class PreviewForm(forms.Form):
@@ -109,7 +186,7 @@ class BulkForm(KindForm):
     identifiers = forms.CharField(
         label="Identifiers, one per line",
         widget=forms.Textarea,
-        max_length=50 * 260,
+        max_length=MAX_LINES * 260,
         error_messages={"required": "Paste at least one identifier."},
     )
 
@@ -118,6 +195,6 @@ class BulkForm(KindForm):
         lines = [line for line in lines if line]
         if not lines:
             raise forms.ValidationError("Paste at least one identifier.")
-        if len(lines) > 50:
-            raise forms.ValidationError(f"At most 50 at a time ({len(lines)} given).")
+        if len(lines) > MAX_LINES:
+            raise forms.ValidationError(f"At most {MAX_LINES} at a time ({len(lines)} given).")
         return lines

@@ -12,11 +12,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from membercare.capillary import client_from_settings
-from membercare.capillary.errors import MalformedResponse
-from membercare.capillary.identifiers import Identifier, IdentifierKind, parse_identifier
-from membercare.capillary.query import FULL_VIEW, CustomerQuery, coupons_page, transactions_only
-from membercare.capillary.types import Coupon, Customer, Transaction
+from membercare.capillary import (
+    FULL_VIEW,
+    Coupon,
+    Customer,
+    CustomerQuery,
+    Identifier,
+    IdentifierKind,
+    MalformedResponse,
+    Transaction,
+    client_from_settings,
+    coupons_page,
+    parse_identifier,
+    transactions_only,
+)
 from membercare.hashing import keyed_hash
 
 COUPON_PAGE_SIZE = 10
@@ -64,6 +73,15 @@ class CouponQuery:
     @property
     def is_first_view(self) -> bool:
         return self == CouponQuery()
+
+    def params(self) -> dict[str, str | int]:
+        """The query as the coupon panel's URL carries it (so a page can be linked and reloaded)."""
+        params: dict[str, str | int] = {
+            "page": self.page,
+            "order": self.order_by,
+            "dir": self.direction,
+        }
+        return params | ({"status": self.status} if self.status else {})
 
 
 @dataclass(frozen=True)

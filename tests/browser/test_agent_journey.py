@@ -39,7 +39,7 @@ def test_agent_finds_a_member_by_each_identifier_kind(page: Page, app: str, text
     sign_in(page, app)
     search(page, text, kind)
     expect(page).to_have_url(f"{app}/customers/50000011/")
-    expect(page.locator("#tier-progress")).to_contain_text("Platinum")
+    expect(page.locator("#tiers")).to_contain_text("Platinum")
     if kind != "id":
         assert text.split()[0] not in page.url
 
@@ -47,16 +47,16 @@ def test_agent_finds_a_member_by_each_identifier_kind(page: Page, app: str, text
 def test_tier_bars_show_the_right_percentages(page: Page, app: str):
     sign_in(page, app)
     search(page, "demo.near@example.com")
-    bar = page.locator("#tier-progress progress").first
+    bar = page.locator("#tiers progress").first
     expect(bar).to_have_attribute("value", "96")
-    expect(page.locator("#tier-progress .percent").first).to_have_text("96%")
+    expect(page.locator("#tiers .percent").first).to_have_text("96%")
     screenshot(page, "customer-view")
 
 
 def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app: str):
     sign_in(page, app)
     search(page, "demo.coupons@example.com")
-    panel = page.locator("#coupon-history")
+    panel = page.locator("#coupons")
     expect(panel.locator("td.mono")).to_have_count(10)
     first_page = panel.locator("td.mono").all_inner_texts()
 
@@ -111,7 +111,7 @@ def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
     # Capillary goes away: a coupon page fails in its own panel; the rest of the page stays.
     good_url = settings.CAPILLARY_BASE_URL
     settings.CAPILLARY_BASE_URL = "http://127.0.0.1:9/sandbox"
-    panel = page.locator("#coupon-history")
+    panel = page.locator("#coupons")
     panel.get_by_label("Status").select_option("redeemed")
     expect(panel.get_by_role("alert")).to_contain_text("Capillary didn't answer.")
     expect(page.locator("#profile")).to_contain_text("d•••@example.com")
@@ -139,11 +139,11 @@ def test_the_agent_journey_works_without_javascript(browser, app: str):
         sign_in(page, app)
         search(page, "demo.coupons@example.com")
         expect(page).to_have_url(f"{app}/customers/50000005/")
-        coupons = page.locator("#coupon-history")
+        coupons = page.locator("#coupons")
         expect(coupons.locator("td.mono")).to_have_count(10)
         coupons.get_by_role("link", name="Next →").click()
-        expect(page.locator("#coupon-history .pager")).to_contain_text("Page 2")
-        expect(page.locator("#tier-progress")).to_be_visible()  # the whole page, with page 2
+        expect(page.locator("#coupons .pager")).to_contain_text("Page 2")
+        expect(page.locator("#tiers")).to_be_visible()  # the whole page, with page 2
 
         page.goto(f"{app}/customers/50000002/")
         page.get_by_label("What the caller says").fill("+91 98000 00002")
@@ -156,7 +156,7 @@ def test_the_agent_journey_works_without_javascript(browser, app: str):
 def test_slash_brings_the_agent_back_to_the_search_box(page: Page, app: str):
     sign_in(page, app)
     search(page, "demo.gold@example.com")
-    page.locator("#tier-progress h2").click()
+    page.locator("#tiers h2").click()
     expect(page.get_by_label("Find a member")).not_to_be_focused()
     page.keyboard.press("/")
     expect(page.get_by_label("Find a member")).to_be_focused()

@@ -68,7 +68,7 @@ def test_an_htmx_search_records_the_search_and_the_view_it_shows(agent_client):
         (
             lambda c: c.get(reverse("customer-coupons", args=[GOLD]) + "?page=2", headers=HX),
             "coupon_page",
-            {"panel": "coupon-history", "page": 2},
+            {"panel": "coupons", "page": 2},
         ),
         (
             lambda c: c.post(

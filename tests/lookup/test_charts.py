@@ -3,13 +3,8 @@
 from datetime import date, datetime
 
 from membercare.capillary.types import PointsExpiry, Tracker, UpgradeStrategy
-from membercare.lookup.charts import (
-    CHART_HEIGHT,
-    CHART_TOP,
-    describe_expression,
-    expiry_by_month,
-    next_expiry,
-)
+from membercare.lookup.charts import CHART_HEIGHT, CHART_TOP, expiry_by_month, next_expiry
+from membercare.lookup.tier_words import describe_expression
 
 TODAY = date(2026, 11, 28)
 

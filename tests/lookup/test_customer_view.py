@@ -18,9 +18,9 @@ GOLD, DIAMOND, COUPONS, CONFIRMED, MARKED, NEAR = (
 )
 PANELS = {
     "customer-profile": "profile",
-    "customer-tiers": "tier-progress",
+    "customer-tiers": "tiers",
     "customer-points": "points",
-    "customer-coupons": "coupon-history",
+    "customer-coupons": "coupons",
     "customer-transactions": "transactions",
 }
 
@@ -104,15 +104,13 @@ def test_strict_csp_with_no_inline_script(agent_client):
 
 def test_tier_bars_show_the_real_percentage(agent_client):
     html = agent_client.get(reverse("customer", args=[NEAR])).content.decode()
-    tiers = section(html, "tier-progress")
+    tiers = section(html, "tiers")
     assert '<progress max="100" value="96"' in tiers
     assert "Platinum" in tiers
 
 
 def test_top_tier_member_has_a_clear_top_tier_state(agent_client):
-    tiers = section(
-        agent_client.get(reverse("customer", args=[DIAMOND])).content.decode(), "tier-progress"
-    )
+    tiers = section(agent_client.get(reverse("customer", args=[DIAMOND])).content.decode(), "tiers")
     assert "Top tier: nothing above Diamond." in tiers
 
 
@@ -137,14 +135,14 @@ def test_points_expiry_chart_has_twelve_months(agent_client):
 
 
 def coupon_codes(html: str) -> list[str]:
-    return re.findall(r'<td class="mono">([^<]+)</td>', section(html, "coupon-history"))
+    return re.findall(r'<td class="mono">([^<]+)</td>', section(html, "coupons"))
 
 
 def test_coupon_pages_move_forward_and_back_one_narrow_call_each(agent_client, upstream):
     first = agent_client.get(reverse("customer", args=[COUPONS])).content.decode()
     page_one = coupon_codes(first)
     assert len(page_one) == 10
-    assert 'rel="next"' in section(first, "coupon-history")
+    assert 'rel="next"' in section(first, "coupons")
 
     upstream.reset()
     url = reverse("customer-coupons", args=[COUPONS])
@@ -180,7 +178,7 @@ def test_coupons_reorder_by_expiry_and_filter_by_status(agent_client):
     html = agent_client.get(
         f"{url}?order=valid_till&dir=asc&status=active", headers={"HX-Request": "true"}
     ).content.decode()
-    panel = section(html, "coupon-history")
+    panel = section(html, "coupons")
     statuses = re.findall(r'class="badge coupon-(\w+)"', panel)
     assert statuses
     assert set(statuses) == {"active"}
@@ -236,7 +234,7 @@ def test_rate_limited_panel_says_when_to_retry(agent_client):
 
 def test_a_custom_upgrade_expression_reads_in_plain_words(agent_client):
     tiers = section(
-        agent_client.get(reverse("customer", args=[50000003])).content.decode(), "tier-progress"
+        agent_client.get(reverse("customer", args=[50000003])).content.decode(), "tiers"
     )
     assert "Next: <strong>Diamond</strong>" in tiers
     assert re.search(r"Upgrade on purchases and current points, or [^<]+\.", tiers)

@@ -44,7 +44,7 @@ def test_a_failing_coupon_page_shows_its_problem_only_in_the_coupon_panel(agent_
     response = agent_client.get(f"{url}?page=2", headers={"HX-Request": "true"})
     assert response.status_code == 503
     html = response.content.decode()
-    assert html.strip().startswith('<section id="coupon-history"')
+    assert html.strip().startswith('<section id="coupons"')
     assert "Capillary is busy." in html
     assert "Retry in 12 s." in html
     assert "Ref. req-2" in html

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from membercare.lookup import charts
+from membercare.lookup import tier_words
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 @register.filter
 def strategy_name(based_on: str) -> str:
     """CUMULATIVE_PURCHASES reads "purchases"."""
-    return charts.strategy_name(based_on or "")
+    return tier_words.strategy_name(based_on or "")
 
 
 @register.filter

@@ -1,0 +1,368 @@
+"""The customer page: one frozen value per rendering, built by one function from the data.
+
+A view builds the page (`customer_page`), records one audit event from it and renders it. What the
+page shows decides its HTTP status, the audit outcome and the Capillary request id behind it, once,
+here: nothing is read back out of a template context.
+
+A partial request builds only what its partial shows: a coupon page asks for coupons, not for the
+member's whole record.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from membercare.access.capabilities import Cap
+from membercare.access.masking import ContactField, visible_record
+from membercare.access.policy import Shows, Viewer
+from membercare.audit.events import RecentViewer, recent_viewers
+from membercare.capillary import CapillaryError, Customer, PointsExpiry, ProgramSummary, TierChange
+from membercare.lookup import services
+from membercare.lookup.charts import MonthBar, day_of, expiry_by_month, next_expiry
+from membercare.lookup.forms import (
+    REVEAL_FIELD_CHOICES,
+    CouponForm,
+    RevealForm,
+    TransactionForm,
+    VerifyForm,
+)
+from membercare.lookup.outcomes import Outcome
+from membercare.lookup.problems import Problem, problem_from
+from membercare.lookup.services import CouponPage, CouponQuery, Snapshot, TransactionList
+from membercare.lookup.tier_words import describe_expression
+from membercare.lookup.verification import contact_matches
+
+
+class Panel(StrEnum):
+    """A panel of the customer view: its partial, its section's id and its URL (customer-<name>)."""
+
+    PROFILE = "profile"
+    TIERS = "tiers"
+    POINTS = "points"
+    COUPONS = "coupons"
+    TRANSACTIONS = "transactions"
+
+
+@dataclass(frozen=True)
+class Program:
+    """One loyalty program's tier standing, with its upgrade rule in words and its history."""
+
+    summary: ProgramSummary
+    expression: str
+    history: tuple[TierChange, ...]
+
+
+@dataclass(frozen=True)
+class Record:
+    """The member's record as this viewer may see it, and what the panels draw from it."""
+
+    snapshot: Snapshot
+    customer: Customer  # masked for this viewer (membercare.access.masking)
+    revealed: frozenset[ContactField]
+    programs: tuple[Program, ...]
+    schedule: tuple[PointsExpiry, ...]  # soonest first
+    chart: tuple[MonthBar, ...]
+    next_expiry: PointsExpiry | None
+    days_left: int | None
+
+
+@dataclass(frozen=True)
+class CouponPanel:
+    form: CouponForm
+    query: CouponQuery
+    url: str  # this page of coupons, as a link
+    previous_url: str
+    next_url: str
+    coupons: CouponPage | None = None
+    problem: Problem | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        if not self.form.is_valid():
+            return Outcome.INVALID
+        return Outcome.UPSTREAM_ERROR if self.problem else Outcome.OK
+
+    @property
+    def request_id(self) -> str | None:
+        shown = self.problem or self.coupons
+        return shown.request_id if shown else None
+
+
+@dataclass(frozen=True)
+class TransactionPanel:
+    form: TransactionForm
+    type: str
+    url: str
+    transactions: TransactionList | None = None
+    problem: Problem | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        if not self.form.is_valid():
+            return Outcome.INVALID
+        return Outcome.UPSTREAM_ERROR if self.problem else Outcome.OK
+
+    @property
+    def request_id(self) -> str | None:
+        shown = self.problem or self.transactions
+        return shown.request_id if shown else None
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """Everything one rendering of the customer page shows, in whatever state its data is."""
+
+    user_id: int
+    viewer: Viewer
+    urls: dict[str, str]  # reversed once: the page links to each several times
+    panel: Panel | None = None  # the panel this rendering is about (None: the whole view)
+    record: Record | None = None
+    gone: Outcome | None = None  # NOT_FOUND or DELETED: there is no member to show
+    gone_request_id: str | None = None
+    problem: Problem | None = None  # the record could not be had
+    coupons: CouponPanel | None = None
+    transactions: TransactionPanel | None = None
+    viewed_by: tuple[RecentViewer, ...] = ()
+    verify_form: VerifyForm = field(default_factory=VerifyForm)
+    verified: bool | None = None  # the verify's answer: match, no match, or no check made
+    reveal_forms: dict[str, RevealForm] = field(default_factory=dict)
+    refused: bool = False  # a verify or reveal form that did not validate
+
+    @property
+    def shows(self) -> Shows:
+        return self.viewer.shows
+
+    @property
+    def customer(self) -> Customer | None:
+        return self.record.customer if self.record else None
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the agent was shown of what they asked for."""
+        if self.gone:
+            return self.gone
+        if self.panel is Panel.COUPONS and self.coupons:
+            return self.coupons.outcome
+        if self.panel is Panel.TRANSACTIONS and self.transactions:
+            return self.transactions.outcome
+        if self.problem:
+            return Outcome.UPSTREAM_ERROR
+        if self.refused:
+            return Outcome.INVALID
+        if self.verified is not None:
+            return Outcome.MATCH if self.verified else Outcome.NO_MATCH
+        return Outcome.OK
+
+    @property
+    def status(self) -> int:
+        return self.outcome.status
+
+    @property
+    def request_id(self) -> str | None:
+        """Capillary's request id behind what the page showed (or failed to), for the audit."""
+        if self.panel is Panel.COUPONS and self.coupons:
+            return self.coupons.request_id
+        if self.panel is Panel.TRANSACTIONS and self.transactions:
+            return self.transactions.request_id
+        if self.problem:
+            return self.problem.request_id
+        return self.record.snapshot.request_id if self.record else self.gone_request_id
+
+
+def customer_page(
+    *,
+    user_id: int,
+    viewer: Viewer,
+    panel: Panel | None = None,
+    partial: bool = False,
+    coupon_form: CouponForm | None = None,
+    transaction_form: TransactionForm | None = None,
+    verify_form: VerifyForm | None = None,
+    reveal_form: RevealForm | None = None,
+) -> CustomerPage:
+    """The customer page for `viewer`, or, with `partial`, only what `panel`'s partial shows.
+
+    The forms are the agent's input: the coupon and transaction controls, a verify, a reveal.
+    """
+    only = panel if partial else None
+    page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
+    snapshot: Snapshot | None = None
+    if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS):
+        try:
+            snapshot = services.member_snapshot(
+                user_id=user_id, store_code=viewer.transaction_scope or ""
+            )
+        except CapillaryError as error:
+            outcome = Outcome.of(error)
+            if outcome.is_gone:
+                return replace(page, gone=outcome, gone_request_id=error.request_id)
+            page = replace(page, problem=problem_from(error))
+
+    if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):
+        coupons = _coupon_panel(
+            user_id,
+            coupon_form or CouponForm.showing(CouponQuery()),
+            viewer,
+            snapshot,
+            page.problem,
+        )
+        page = replace(page, coupons=coupons)
+    if only in (None, Panel.TRANSACTIONS) and viewer.transaction_scope is not None:
+        shown = transaction_form or TransactionForm.showing(services.DEFAULT_TRANSACTION_TYPE)
+        transactions = _transaction_panel(user_id, shown, viewer, snapshot, page.problem)
+        page = replace(page, transactions=transactions)
+    if only is not None:
+        return _with_record(page, snapshot, verify_form, reveal_form)
+
+    if viewer.can(Cap.AUDIT):
+        page = replace(page, viewed_by=tuple(recent_viewers(member_id=user_id)))
+    return _with_record(page, snapshot, verify_form, reveal_form)
+
+
+def _with_record(
+    page: CustomerPage,
+    snapshot: Snapshot | None,
+    verify_form: VerifyForm | None,
+    reveal_form: RevealForm | None,
+) -> CustomerPage:
+    """The page with the member's record, as masked and revealed, and the verify's answer."""
+    refused = bool(verify_form and not verify_form.is_valid())
+    refused |= bool(reveal_form and not reveal_form.is_valid())
+    revealed: frozenset[ContactField] = frozenset()
+    if reveal_form and reveal_form.is_valid():
+        revealed = frozenset({reveal_form.cleaned_data["field"]})
+    reveal_forms = {name: RevealForm(field=name) for name, _ in REVEAL_FIELD_CHOICES}
+    if reveal_form and reveal_form.data.get("field") in reveal_forms:
+        reveal_forms[reveal_form.data["field"]] = reveal_form  # with what was typed, and why not
+    said: dict[str, Any] = {}
+    if verify_form is None or verify_form.is_valid():
+        # A check made starts the next one afresh: what the caller said does not stay on screen.
+        said = verify_form.cleaned_data if verify_form else {}
+        verify_form = VerifyForm(initial={"field": said.get("field", "mobile")})
+    page = replace(page, refused=refused, verify_form=verify_form, reveal_forms=reveal_forms)
+    if snapshot is None:
+        return page
+    if said:
+        verified = contact_matches(snapshot.customer, said["field"], said["value"])
+        page = replace(page, verified=verified)
+    return replace(page, record=_record(snapshot, page.viewer, revealed))
+
+
+def _record(snapshot: Snapshot, viewer: Viewer, revealed: frozenset[ContactField]) -> Record:
+    customer = visible_record(snapshot.customer, viewer, revealed=revealed)
+    today = timezone.localdate()
+    schedule = tuple(
+        sorted(customer.expiry_schedule or (), key=lambda lot: day_of(lot.expiry_date) or today)
+    )
+    upcoming = next_expiry(schedule, today=today)
+    return Record(
+        snapshot=snapshot,
+        customer=customer,
+        revealed=revealed,
+        programs=tuple(_program(program, customer) for program in customer.programs or ()),
+        schedule=schedule,
+        chart=tuple(expiry_by_month(schedule, today=today)),
+        next_expiry=upcoming,
+        days_left=_days_until(upcoming, today),
+    )
+
+
+def _program(summary: ProgramSummary, customer: Customer) -> Program:
+    history = tuple(
+        change
+        for change in customer.slab_history or ()
+        if change.program_id in (None, summary.program_id)
+    )
+    expression = describe_expression(summary.expression_relation, summary.upgrade)
+    return Program(summary=summary, expression=expression, history=history)
+
+
+def _days_until(lot: PointsExpiry | None, today: date) -> int | None:
+    day = day_of(lot.expiry_date) if lot else None
+    return (day - today).days if day else None
+
+
+def _coupon_panel(
+    user_id: int,
+    form: CouponForm,
+    viewer: Viewer,
+    snapshot: Snapshot | None,
+    problem: Problem | None,
+) -> CouponPanel:
+    query = form.coupon_query() if form.is_valid() else CouponQuery()
+    panel = CouponPanel(
+        form=form,
+        query=query,
+        url=_coupon_url(user_id, query),
+        previous_url=_coupon_url(user_id, replace(query, page=query.page - 1)),
+        next_url=_coupon_url(user_id, replace(query, page=query.page + 1)),
+    )
+    if not form.is_valid():
+        return panel
+    if problem:  # the member's record could not be had: neither can their coupons
+        return replace(panel, problem=problem)
+    try:
+        coupons = services.coupon_page(
+            user_id=user_id,
+            query=query,
+            store_code=viewer.transaction_scope or "",
+            record=snapshot,
+        )
+    except CapillaryError as error:
+        return replace(panel, problem=problem_from(error))
+    return replace(panel, coupons=coupons)
+
+
+def _coupon_url(user_id: int, query: CouponQuery) -> str:
+    """The coupon partial's own URL keeps the page position (and works as a plain link)."""
+    return f"{reverse('customer-coupons', args=[user_id])}?{urlencode(query.params())}"
+
+
+def _transaction_panel(
+    user_id: int,
+    form: TransactionForm,
+    viewer: Viewer,
+    snapshot: Snapshot | None,
+    problem: Problem | None,
+) -> TransactionPanel:
+    type = form.transaction_type() if form.is_valid() else services.DEFAULT_TRANSACTION_TYPE
+    url = f"{reverse('customer-transactions', args=[user_id])}?{urlencode({'type': type})}"
+    panel = TransactionPanel(form=form, type=type, url=url)
+    if not form.is_valid():
+        return panel
+    if problem:
+        return replace(panel, problem=problem)
+    try:
+        transactions = services.recent_transactions(
+            user_id=user_id,
+            type=type,
+            store_code=viewer.transaction_scope or "",
+            record=snapshot,
+        )
+    except CapillaryError as error:
+        return replace(panel, problem=problem_from(error))
+    return replace(panel, transactions=transactions)
+
+
+def _urls(user_id: int) -> dict[str, str]:
+    names = ("customer", "refresh", *Panel, "verify", "reveal")
+    return {
+        name: reverse(name if name == "customer" else f"customer-{name}", args=[user_id])
+        for name in names
+    }
+
+
+def audit_detail(page: CustomerPage) -> dict[str, Any]:
+    """The small, fixed facts of what was looked at (membercare.audit.events' conventions)."""
+    detail: dict[str, Any] = {"panel": str(page.panel)} if page.panel else {}
+    if page.panel is Panel.COUPONS and page.coupons and page.coupons.form.is_valid():
+        query = page.coupons.query
+        detail |= {"page": query.page, "order": query.order_by, "dir": query.direction}
+    if page.panel is Panel.TRANSACTIONS and page.transactions and page.transactions.form.is_valid():
+        detail["type"] = page.transactions.type
+    return detail
