@@ -1,8 +1,11 @@
 """One exception tree for everything that can go wrong when asking Capillary about a member.
 
-Callers catch `CapillaryError` (or one subclass) and show `message`: every message is written for a
-care agent, never contains the identifier, a URL or a response body, and every error raised after
-an HTTP exchange carries Capillary's `X-Cap-Requestid` so an operator can trace it.
+Callers catch `CapillaryError` (or one subclass). What an agent reads is on the error itself:
+`title` (what happened), `detail` (what to do about it) and `retryable` (whether to offer a retry).
+`message` is the precise wording for operators (logs, `manage.py capillary_check`) and for a few
+agent messages (an identifier that is not valid). None of them contains the identifier, a URL or a
+response body, and every error raised after an HTTP exchange carries Capillary's `X-Cap-Requestid`
+so an operator can trace it.
 
 Item and HTTP codes: CONTRACT.md section 3; shapes the contract leaves open: docs/contract-notes.md.
 """
@@ -20,11 +23,16 @@ if TYPE_CHECKING:
 
 
 class CapillaryError(Exception):
-    """Base of the tree. `message` is fit to show an agent; `request_id` is Capillary's trace id."""
+    """Base of the tree, and what an unknown failing item code becomes. `request_id` is
+    Capillary's trace id."""
 
     default_message: ClassVar[str] = "Capillary could not answer this request."
-    #: True when asking again later may well succeed (outages, "retry later" answers).
-    retryable: ClassVar[bool] = False
+    #: What an agent is told happened.
+    title: ClassVar[str] = "Capillary couldn't answer this request."
+    #: True when asking again may well succeed: the agent is offered a retry.
+    retryable: ClassVar[bool] = True
+    #: Seconds to wait before asking again, when Capillary said (see RateLimited).
+    retry_after: int | None = None
 
     def __init__(
         self,
@@ -41,6 +49,11 @@ class CapillaryError(Exception):
         #: The HTTP status of the answer, when there was an answer.
         self.http_status = http_status
         super().__init__(self.message)
+
+    @property
+    def detail(self) -> str:
+        """What an agent can do about it; by default the message itself."""
+        return self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Results (errors from get_customers too) are cached by the dashboard: keep every attribute
@@ -94,6 +107,9 @@ class NoPermission(CapillaryError):
     """Item code 1044: the till may not view this member."""
 
     default_message = "The dashboard is not allowed to view this member."
+    title = "Capillary doesn't allow this member to be viewed."
+    detail = "Your organisation restricts this member's record."
+    retryable = False
 
 
 class BatchTooLarge(CapillaryError):
@@ -106,7 +122,7 @@ class RateLimited(CapillaryError):
     """HTTP 429, never slept on: `retry_after` (seconds, from `Retry-After`) says when to retry."""
 
     default_message = "Capillary is receiving too many requests; try again shortly."
-    retryable = True
+    title = "Capillary is busy."
 
     def __init__(
         self,
@@ -120,13 +136,18 @@ class RateLimited(CapillaryError):
         super().__init__(message, request_id=request_id, code=code, http_status=http_status)
         self.retry_after = retry_after
 
+    @property
+    def detail(self) -> str:
+        return f"Retry in {self.retry_after} s." if self.retry_after else "Retry in a moment."
+
 
 class Unavailable(CapillaryError):
     """Capillary did not answer usefully: timeout, connection refused or reset, a 5xx that is not a
     Capillary envelope, or 503 with errorCode 4001 ("authorization status unavailable")."""
 
     default_message = "Capillary is not answering right now; try again in a minute."
-    retryable = True
+    title = "Capillary didn't answer."
+    detail = "It may be slow or down. Retry, and tell your supervisor if it goes on."
 
 
 class ConfigurationError(CapillaryError):
@@ -135,6 +156,9 @@ class ConfigurationError(CapillaryError):
     endpoint that is not Capillary's."""
 
     default_message = "The connection to Capillary is misconfigured; tell an administrator."
+    title = "membercare can't read members from Capillary."
+    detail = "Its connection to Capillary is misconfigured. Tell your administrator."
+    retryable = False
 
 
 class MalformedResponse(CapillaryError):
@@ -142,6 +166,8 @@ class MalformedResponse(CapillaryError):
     truncated JSON, or JSON of the wrong shape. The body is never shown."""
 
     default_message = "Capillary sent an answer the dashboard could not read."
+    title = "Capillary sent an answer we couldn't read."
+    detail = "Retry; if it happens again, report it with the reference below."
 
 
 # Item codes that mean "no member for this identifier" / other per-item failures (CONTRACT.md §3).
