@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains
 
 from membercare.access import services
 from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS, Cap
@@ -103,17 +104,17 @@ def test_an_admin_sees_every_group_and_capability_in_the_matrix(
     response = group_admin_client.get(reverse("groups"))
     assert response.status_code == 200
     for name in (ADMINS, AGENTS, STORE_MANAGERS):
-        assert name in response.text
+        assertContains(response, name)
     for cap in Cap:
-        assert escape(cap.label) in response.text
+        assertContains(response, escape(cap.label))
     agents = group(AGENTS)
     row = response.context["rows"]
     assert {r.name: r.member_count for r in row}[AGENTS] == 1
     assert {r.name: r.capabilities for r in row}[STORE_MANAGERS] == frozenset(
         {Cap.LOOKUP, Cap.TIERS, Cap.POINTS, Cap.STORE_TRANSACTIONS}
     )
-    assert f'href="{reverse("group", args=[agents.pk])}"' in response.text
-    assert 'aria-label="Store managers: See points" checked' in response.text
+    assertContains(response, f'href="{reverse("group", args=[agents.pk])}"')
+    assertContains(response, 'aria-label="Store managers: See points" checked')
 
 
 def test_the_matrix_never_shows_or_touches_other_django_permissions(
@@ -123,7 +124,7 @@ def test_the_matrix_never_shows_or_touches_other_django_permissions(
     group(STORE_MANAGERS).permissions.add(view_user)
 
     response = group_admin_client.get(reverse("groups"))
-    assert view_user.name not in response.text
+    assertNotContains(response, view_user.name)
     toggle(group_admin_client, STORE_MANAGERS, Cap.POINTS, on=False)
 
     assert "view_user" in caps_of(STORE_MANAGERS)
@@ -149,19 +150,19 @@ def test_ticking_a_cell_grants_exactly_that_capability_and_audits_one_event(
     assert event.detail["capability"] == Cap.FRAUD.value
     if headers:
         assert response.status_code == 200
-        assert "<html" not in response.text
-        assert f'id="cap-{group(STORE_MANAGERS).pk}-view_fraud"' in response.text
-        assert 'aria-label="Store managers: See fraud status" checked' in response.text
-        assert (
-            '<div id="matrix-feedback" class="access-feedback" role="status" hx-swap-oob="true">'
-            in (response.text)
+        assertNotContains(response, "<html")
+        assertContains(response, f'id="cap-{group(STORE_MANAGERS).pk}-view_fraud"')
+        assertContains(response, 'aria-label="Store managers: See fraud status" checked')
+        assertContains(
+            response,
+            '<div id="matrix-feedback" class="access-feedback" role="status" hx-swap-oob="true">',
         )
-        assert "Granted “See fraud status” to Store managers." in response.text
+        assertContains(response, "Granted “See fraud status” to Store managers.")
     else:
         assert response.status_code == 303
         assert response["Location"] == f"{reverse('groups')}#group-{group(STORE_MANAGERS).pk}"
         page = group_admin_client.get(response["Location"])
-        assert "Granted “See fraud status” to Store managers." in page.text
+        assertContains(page, "Granted “See fraud status” to Store managers.")
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
@@ -176,7 +177,7 @@ def test_unticking_a_cell_revokes_exactly_that_capability_and_audits_one_event(
     assert caps_of(AGENTS) == before - {Cap.COUPONS.value}
     assert the_one_group_change().detail["change"] == f"revoked “{Cap.COUPONS.label}”"
     if headers:
-        assert 'aria-label="Call-center agents: See coupons">' in response.text
+        assertContains(response, 'aria-label="Call-center agents: See coupons">')
 
 
 def test_a_toggle_to_the_state_a_group_already_has_changes_and_audits_nothing(
@@ -185,7 +186,7 @@ def test_a_toggle_to_the_state_a_group_already_has_changes_and_audits_nothing(
     before = caps_of(AGENTS)
     response = toggle(group_admin_client, AGENTS, Cap.LOOKUP, on=True, headers=HTMX)
     assert response.status_code == 200
-    assert "already has" in response.text
+    assertContains(response, "already has")
     assert caps_of(AGENTS) == before
     assert group_changes() == []
 
@@ -198,8 +199,7 @@ def test_a_toggle_without_a_clear_value_is_a_400_that_changes_nothing(
     before = caps_of(AGENTS)
     for headers in ({}, HTMX):
         response = group_admin_client.post(url, data, headers=headers)
-        assert response.status_code == 400
-        assert "nothing was changed" in response.text
+        assertContains(response, "nothing was changed", status_code=400)
     assert caps_of(AGENTS) == before
     assert group_changes() == []
 
@@ -289,10 +289,10 @@ def test_an_admin_creates_a_group_with_a_trimmed_name_and_one_audit_event(
     assert event.detail == {"group": "Team leads", "change": "created"}
     if headers:
         assert response.status_code == 200
-        assert "<html" not in response.text
-        assert 'id="access-groups"' in response.text
-        assert f'<tr id="group-{created.pk}" class="created">' in response.text
-        assert "Created “Team leads”" in response.text
+        assertNotContains(response, "<html")
+        assertContains(response, 'id="access-groups"')
+        assertContains(response, f'<tr id="group-{created.pk}" class="created">')
+        assertContains(response, "Created “Team leads”")
     else:
         assert response.status_code == 303
         assert response["Location"] == f"{reverse('groups')}#group-{created.pk}"
@@ -317,10 +317,12 @@ def test_creating_a_group_with_a_bad_name_says_why_and_changes_nothing(
 
     response = group_admin_client.post(reverse("group-create"), {"name": name}, headers=headers)
 
-    assert response.status_code == 422
-    assert message in response.text
-    assert 'aria-invalid="true"' in response.text
-    assert ("<html" in response.text) == (not headers)
+    assertContains(response, message, status_code=422)
+    assertContains(response, 'aria-invalid="true"', status_code=422)
+    if headers:
+        assertNotContains(response, "<html", status_code=422)  # the partial
+    else:
+        assertContains(response, "<html", status_code=422)  # the page
     assert Group.objects.count() == count
     assert group_changes() == []
 
@@ -342,13 +344,13 @@ def test_the_group_page_lists_members_capabilities_and_the_forms(
 
     assert response.status_code == 200
     assert [m.username for m in response.context["members"]] == [agent.username, inactive.username]
-    assert "Inactive" in response.text
-    assert Cap.FRAUD.label in response.text
-    assert Cap.CONTACT.label not in response.text  # agents do not have it
-    assert reverse("group-rename", args=[agents.pk]) in response.text
-    assert reverse("group-member-add", args=[agents.pk]) in response.text
-    assert reverse("group-member-remove", args=[agents.pk, agent.pk]) in response.text
-    assert reverse("group-delete", args=[agents.pk]) in response.text
+    assertContains(response, "Inactive")
+    assertContains(response, Cap.FRAUD.label)
+    assertNotContains(response, Cap.CONTACT.label)  # agents do not have it
+    assertContains(response, reverse("group-rename", args=[agents.pk]))
+    assertContains(response, reverse("group-member-add", args=[agents.pk]))
+    assertContains(response, reverse("group-member-remove", args=[agents.pk, agent.pk]))
+    assertContains(response, reverse("group-delete", args=[agents.pk]))
 
 
 def test_a_group_that_does_not_exist_is_a_404_on_every_page(
@@ -387,13 +389,13 @@ def test_an_admin_renames_a_group_and_the_audit_says_old_and_new(
     assert event.detail["change"] == "renamed “Store managers” → “Store leads”"
     if headers:
         assert response.status_code == 200
-        assert 'id="group-page"' in response.text
-        assert "<html" not in response.text
-        assert "Renamed “Store managers” to “Store leads”." in response.text
+        assertContains(response, 'id="group-page"')
+        assertNotContains(response, "<html")
+        assertContains(response, "Renamed “Store managers” to “Store leads”.")
     else:
         assert response.status_code == 303
         page = group_admin_client.get(response["Location"])
-        assert "Renamed “Store managers” to “Store leads”." in page.text
+        assertContains(page, "Renamed “Store managers” to “Store leads”.")
 
 
 @pytest.mark.parametrize(
@@ -415,8 +417,7 @@ def test_renaming_to_a_bad_name_says_why_and_changes_nothing(
             {"name": name},
             headers=headers,
         )
-        assert response.status_code == 422
-        assert message in response.text
+        assertContains(response, message, status_code=422)
     managers.refresh_from_db()
     assert managers.name == STORE_MANAGERS
     assert group_changes() == []
@@ -450,13 +451,13 @@ def test_deleting_asks_for_confirmation_first_saying_how_many_members_lose_acces
     partial = group_admin_client.post(url, headers=HTMX)
 
     assert page.status_code == partial.status_code == 200
-    assert "<html" in page.text
-    assert "<html" not in partial.text
+    assertContains(page, "<html")
+    assertNotContains(partial, "<html")
     for response in (page, partial):
-        assert "2 members will lose access" in response.text
-        assert 'id="delete-group"' in response.text
-        assert "Delete “Call-center agents”" in response.text
-        assert 'name="confirm" value="yes"' in response.text
+        assertContains(response, "2 members will lose access")
+        assertContains(response, 'id="delete-group"')
+        assertContains(response, "Delete “Call-center agents”")
+        assertContains(response, 'name="confirm" value="yes"')
     assert Group.objects.filter(pk=agents.pk).exists()
     assert group_changes() == []
 
@@ -484,7 +485,7 @@ def test_an_admin_deletes_a_group_with_members_and_one_event_is_audited(
         assert response.status_code == 303
         assert response["Location"] == reverse("groups")
     page = group_admin_client.get(reverse("groups"))
-    assert "Deleted “Call-center agents”. Its 1 member lost what it gave them." in page.text
+    assertContains(page, "Deleted “Call-center agents”. Its 1 member lost what it gave them.")
     assert AGENTS not in page.text.replace("Deleted “Call-center agents”", "")
 
 
@@ -512,19 +513,18 @@ def test_an_admin_adds_a_member_by_username_and_one_event_is_audited(
     }
     if headers:
         assert response.status_code == 200
-        assert "<html" not in response.text
-        assert 'id="members"' in response.text
-        assert "nogroup" in response.text
-        assert 'id="group-feedback" class="access-feedback" role="status" hx-swap-oob="true"' in (
-            response.text
+        assertNotContains(response, "<html")
+        assertContains(response, 'id="members"')
+        assertContains(response, "nogroup")
+        assertContains(
+            response, 'id="group-feedback" class="access-feedback" role="status" hx-swap-oob="true"'
         )
-        assert "Added nogroup to Store managers." in response.text
+        assertContains(response, "Added nogroup to Store managers.")
     else:
         assert response.status_code == 303
         assert response["Location"] == reverse("group", args=[managers.pk]) + "#members"
-        assert (
-            "Added nogroup to Store managers." in group_admin_client.get(response["Location"]).text
-        )
+        page = group_admin_client.get(response["Location"])
+        assertContains(page, "Added nogroup to Store managers.")
 
 
 @pytest.mark.parametrize(
@@ -547,10 +547,12 @@ def test_adding_a_member_that_does_not_exist_says_so_and_changes_nothing(
         headers=headers,
     )
 
-    assert response.status_code == 422
-    assert message in response.text
-    assert 'aria-invalid="true"' in response.text
-    assert ("<html" in response.text) == (not headers)
+    assertContains(response, message, status_code=422)
+    assertContains(response, 'aria-invalid="true"', status_code=422)
+    if headers:
+        assertNotContains(response, "<html", status_code=422)  # the partial
+    else:
+        assertContains(response, "<html", status_code=422)  # the page
     assert not managers.user_set.exists()
     assert group_changes() == []
 
@@ -564,7 +566,7 @@ def test_adding_someone_who_already_is_a_member_changes_and_audits_nothing(
         headers=HTMX,
     )
     assert response.status_code == 200
-    assert "agent already is a member of Call-center agents." in response.text
+    assertContains(response, "agent already is a member of Call-center agents.")
     assert group_changes() == []
 
 
@@ -587,8 +589,8 @@ def test_an_admin_removes_a_member_and_one_event_is_audited(
     }
     if headers:
         assert response.status_code == 200
-        assert "Removed agent from Call-center agents." in response.text
-        assert "Nobody is in this group yet." in response.text
+        assertContains(response, "Removed agent from Call-center agents.")
+        assertContains(response, "Nobody is in this group yet.")
     else:
         assert response.status_code == 303
 
@@ -602,7 +604,7 @@ def test_removing_someone_who_is_not_a_member_changes_and_audits_nothing(
         headers=HTMX,
     )
     assert response.status_code == 200
-    assert "agent is not a member of Store managers." in response.text
+    assertContains(response, "agent is not a member of Store managers.")
     unknown = reverse("group-member-remove", args=[managers.pk, 987654])
     assert group_admin_client.post(unknown).status_code == 404
     assert group_changes() == []
@@ -617,13 +619,14 @@ def test_manage_access_groups_cannot_be_taken_from_the_last_group_with_members_t
     for headers in ({}, HTMX):
         response = toggle(group_admin_client, ADMINS, Cap.GROUPS, on=False, headers=headers)
         if headers:
-            assert response.status_code == 409
-            assert 'aria-label="Admins: Manage access groups" checked' in response.text
-            text = response.text
+            assertContains(
+                response, 'aria-label="Admins: Manage access groups" checked', status_code=409
+            )
+            assertContains(response, "would lock everyone out", status_code=409)
         else:
             assert response.status_code == 303
-            text = group_admin_client.get(response["Location"]).text
-        assert "would lock everyone out" in text
+            page = group_admin_client.get(response["Location"])
+            assertContains(page, "would lock everyone out")
     assert Cap.GROUPS.value in caps_of(ADMINS)
     assert group_changes() == []
 
@@ -661,13 +664,12 @@ def test_the_last_group_with_members_that_manages_groups_cannot_be_deleted(
 
     confirm = group_admin_client.post(url)
     assert confirm.status_code == 200
-    assert "would lock everyone out" in confirm.text
-    assert "Delete “Admins”</button>" not in confirm.text
+    assertContains(confirm, "would lock everyone out")
+    assertNotContains(confirm, "Delete “Admins”</button>")
 
     for headers in ({}, HTMX):
         response = group_admin_client.post(url, {"confirm": "yes"}, headers=headers)
-        assert response.status_code == 409
-        assert "would lock everyone out" in response.text
+        assertContains(response, "would lock everyone out", status_code=409)
     assert Group.objects.filter(pk=admins.pk).exists()
     assert group_changes() == []
 
@@ -680,8 +682,7 @@ def test_the_last_member_of_the_last_group_that_manages_groups_cannot_be_removed
 
     response = group_admin_client.post(url, headers=HTMX)
 
-    assert response.status_code == 409
-    assert "would lock everyone out" in response.text
+    assertContains(response, "would lock everyone out", status_code=409)
     assert group_admin.groups.filter(pk=admins.pk).exists()
     assert group_changes() == []
 
@@ -710,7 +711,7 @@ def test_the_group_page_offers_a_preview_as_this_group(group_admin_client: Clien
     agents = group(AGENTS)
     response = group_admin_client.get(reverse("group", args=[agents.pk]))
     assert response.status_code == 200
-    assert f'action="{reverse("group-preview", args=[agents.pk])}"' in response.text
-    assert 'method="get"' in response.text
-    assert 'name="user_id"' in response.text
-    assert "Preview a member as this group" in response.text
+    assertContains(response, f'action="{reverse("group-preview", args=[agents.pk])}"')
+    assertContains(response, 'method="get"')
+    assertContains(response, 'name="user_id"')
+    assertContains(response, "Preview a member as this group")
