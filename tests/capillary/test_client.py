@@ -523,13 +523,34 @@ def sent_params_of(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
 
 
+def sent_batches(rsps) -> list[list[str]]:
+    """The emails each bulk call asked for, call by call."""
+    return [sent_params(call)["email"].split(",") for call in rsps.calls]
+
+
+def found(results) -> dict[str, int | None]:
+    """Each input's user id when it was found, None when it was not: the answer, by input."""
+    return {
+        identifier.value: result.user_id if isinstance(result, Customer) else None
+        for identifier, result in results.items()
+    }
+
+
 def test_bulk_calls_are_chunked_by_batch_size(rsps):
     rsps.add_callback(responses.GET, GET_URL, callback=fake_capillary({"a@x.io": 1, "e@x.io": 5}))
     asked = emails("a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io")
 
     results = make_client(batch_size=2).get_customers(identifiers=asked, query=NARROW)
 
-    assert [len(sent_params(call)["email"].split(",")) for call in rsps.calls] == [2, 2, 1]
+    assert sent_batches(rsps) == [["a@x.io", "b@x.io"], ["c@x.io", "d@x.io"], ["e@x.io"]]
+    assert list(results) == asked
+    assert found(results) == {
+        "a@x.io": 1,
+        "b@x.io": None,
+        "c@x.io": None,
+        "d@x.io": None,
+        "e@x.io": 5,
+    }
     assert [type(r).__name__ for r in results.values()] == [
         "Customer",
         "CustomerNotFound",
@@ -540,14 +561,29 @@ def test_bulk_calls_are_chunked_by_batch_size(rsps):
 
 
 def test_a_batch_refused_as_too_large_is_split_until_it_fits(rsps):
-    rsps.add_callback(responses.GET, GET_URL, callback=fake_capillary({"a@x.io": 1}, batch_limit=2))
+    known = {"a@x.io": 1, "d@x.io": 4}
+    rsps.add_callback(responses.GET, GET_URL, callback=fake_capillary(known, batch_limit=2))
     asked = emails("a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io")
 
     results = make_client(batch_size=5).get_customers(identifiers=asked, query=NARROW)
 
-    assert [len(sent_params(call)["email"].split(",")) for call in rsps.calls] == [5, 2, 3, 1, 2]
-    assert isinstance(results[asked[0]], Customer)
-    assert not any(isinstance(r, BatchTooLarge) for r in results.values())
+    assert sent_batches(rsps) == [
+        ["a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io"],  # 1060 on every item: split in two
+        ["a@x.io", "b@x.io"],
+        ["c@x.io", "d@x.io", "e@x.io"],  # still too large: split again
+        ["c@x.io"],
+        ["d@x.io", "e@x.io"],
+    ]
+    assert list(results) == asked
+    assert found(results) == {
+        "a@x.io": 1,
+        "b@x.io": None,
+        "c@x.io": None,
+        "d@x.io": 4,
+        "e@x.io": None,
+    }
+    not_found = [asked[1], asked[2], asked[4]]
+    assert all(isinstance(results[identifier], CustomerNotFound) for identifier in not_found)
 
 
 def test_a_duplicate_identifier_is_asked_for_once(client, rsps):
