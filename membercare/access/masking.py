@@ -9,7 +9,7 @@ from typing import Literal
 
 from membercare.access.capabilities import Cap
 from membercare.access.policy import Viewer
-from membercare.capillary.types import Card, Customer, Field, FraudDetails
+from membercare.capillary import Card, Customer, Field, FraudDetails
 
 DOT = "•"
 ContactField = Literal["name", "mobile", "email", "external_id", "cards", "fields"]
