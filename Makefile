@@ -29,7 +29,11 @@ $(BIN)/.installed: pyproject.toml
 	  "CAPILLARY_COUNTRY_CODE=IN" \
 	  "CAPILLARY_MOBILE_DIAL_CODE=91" > $@
 
+# PORT (default 8000) is written into .env first, replacing any earlier PORT line: manage.py in
+# another shell (capillary_check, ...) then derives the same sandbox URL as this server.
 run: $(BIN)/.installed .env
+	@kept=$$(mktemp) && { grep -v '^PORT=' .env; echo "PORT=$(PORT)"; } > $$kept \
+	  && cat $$kept > .env && rm $$kept
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py migrate --noinput --database sandbox
 	$(BIN)/python manage.py sandbox_seed --customers $(SEED_CUSTOMERS) --seed $(SEED)

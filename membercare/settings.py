@@ -166,7 +166,9 @@ STORAGES = {
 }
 
 # Capillary: the one upstream. With no CAPILLARY_BASE_URL and the sandbox enabled, the dashboard
-# calls the embedded sandbox on this same server, over HTTP like any Capillary host.
+# calls the embedded sandbox on this same server, over HTTP like any Capillary host. PORT is the
+# port that server listens on: `make run` records it in .env, so that manage.py commands run in
+# another shell (capillary_check) reach the same sandbox.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
 CAPILLARY_BASE_URL = env.str("CAPILLARY_BASE_URL", default="") or (
     f"http://127.0.0.1:{PORT}/sandbox" if SANDBOX_ENABLED else ""
