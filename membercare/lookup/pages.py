@@ -21,7 +21,15 @@ from membercare.access.capabilities import Cap
 from membercare.access.masking import ContactField, visible_record
 from membercare.access.policy import Shows, Viewer
 from membercare.audit.events import RecentViewer, recent_viewers
-from membercare.capillary import CapillaryError, Customer, PointsExpiry, ProgramSummary, TierChange
+from membercare.capillary import (
+    CapillaryError,
+    Customer,
+    CustomerDeleted,
+    CustomerNotFound,
+    PointsExpiry,
+    ProgramSummary,
+    TierChange,
+)
 from membercare.lookup import services
 from membercare.lookup.charts import MonthBar, day_of, expiry_by_month, next_expiry
 from membercare.lookup.forms import (
@@ -78,7 +86,7 @@ class CouponPanel:
     url: str  # this page of coupons, as a link
     previous_url: str
     next_url: str
-    coupons: CouponPage | None = None
+    result: CouponPage | None = None  # the page of coupons, when Capillary gave it
     problem: Problem | None = None
 
     @property
@@ -89,7 +97,7 @@ class CouponPanel:
 
     @property
     def request_id(self) -> str | None:
-        shown = self.problem or self.coupons
+        shown = self.problem or self.result
         return shown.request_id if shown else None
 
 
@@ -98,7 +106,7 @@ class TransactionPanel:
     form: TransactionForm
     type: str
     url: str
-    transactions: TransactionList | None = None
+    result: TransactionList | None = None
     problem: Problem | None = None
 
     @property
@@ -109,7 +117,7 @@ class TransactionPanel:
 
     @property
     def request_id(self) -> str | None:
-        shown = self.problem or self.transactions
+        shown = self.problem or self.result
         return shown.request_id if shown else None
 
 
@@ -192,36 +200,38 @@ def customer_page(
     only = panel if partial else None
     page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
     snapshot: Snapshot | None = None
-    if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS):
-        try:
-            snapshot = services.member_snapshot(
-                user_id=user_id, store_code=viewer.transaction_scope or ""
-            )
-        except CapillaryError as error:
-            outcome = Outcome.of(error)
-            if outcome.is_gone:
-                return replace(page, gone=outcome, gone_request_id=error.request_id)
-            page = replace(page, problem=problem_from(error))
+    try:
+        if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS):
+            snapshot, problem = _member_snapshot(user_id, viewer)
+            page = replace(page, problem=problem)
+        if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):
+            form = coupon_form or CouponForm.showing(CouponQuery())
+            coupons = _coupon_panel(user_id, form, viewer, snapshot, page.problem)
+            page = replace(page, coupons=coupons)
+        if only in (None, Panel.TRANSACTIONS) and viewer.transaction_scope is not None:
+            shown = transaction_form or TransactionForm.showing(services.DEFAULT_TRANSACTION_TYPE)
+            transactions = _transaction_panel(user_id, shown, viewer, snapshot, page.problem)
+            page = replace(page, transactions=transactions)
+    except (CustomerNotFound, CustomerDeleted) as error:
+        # Whichever read found it out, the member is not there: no panel has anything to show.
+        return replace(page, gone=Outcome.of(error), gone_request_id=error.request_id)
 
-    if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):
-        coupons = _coupon_panel(
-            user_id,
-            coupon_form or CouponForm.showing(CouponQuery()),
-            viewer,
-            snapshot,
-            page.problem,
-        )
-        page = replace(page, coupons=coupons)
-    if only in (None, Panel.TRANSACTIONS) and viewer.transaction_scope is not None:
-        shown = transaction_form or TransactionForm.showing(services.DEFAULT_TRANSACTION_TYPE)
-        transactions = _transaction_panel(user_id, shown, viewer, snapshot, page.problem)
-        page = replace(page, transactions=transactions)
-    if only is not None:
-        return _with_record(page, snapshot, verify_form, reveal_form)
-
-    if viewer.can(Cap.AUDIT):
+    if only is None and viewer.can(Cap.AUDIT):
         page = replace(page, viewed_by=tuple(recent_viewers(member_id=user_id)))
     return _with_record(page, snapshot, verify_form, reveal_form)
+
+
+def _member_snapshot(user_id: int, viewer: Viewer) -> tuple[Snapshot | None, Problem | None]:
+    """The member's record, or the problem that kept it from us (a gone member is raised)."""
+    try:
+        snapshot = services.member_snapshot(
+            user_id=user_id, store_code=viewer.transaction_scope or ""
+        )
+    except CapillaryError as error:
+        if Outcome.of(error).is_gone:
+            raise
+        return None, problem_from(error)
+    return snapshot, None
 
 
 def _with_record(
@@ -314,8 +324,10 @@ def _coupon_panel(
             record=snapshot,
         )
     except CapillaryError as error:
+        if Outcome.of(error).is_gone:
+            raise
         return replace(panel, problem=problem_from(error))
-    return replace(panel, coupons=coupons)
+    return replace(panel, result=coupons)
 
 
 def _coupon_url(user_id: int, query: CouponQuery) -> str:
@@ -345,8 +357,10 @@ def _transaction_panel(
             record=snapshot,
         )
     except CapillaryError as error:
+        if Outcome.of(error).is_gone:
+            raise
         return replace(panel, problem=problem_from(error))
-    return replace(panel, transactions=transactions)
+    return replace(panel, result=transactions)
 
 
 def _urls(user_id: int) -> dict[str, str]:
