@@ -4,7 +4,6 @@ Capillary is replayed at the HTTP boundary; nothing here renders a template or m
 """
 
 import pytest
-import responses
 
 from membercare.access.capabilities import Cap
 from membercare.access.policy import Viewer
