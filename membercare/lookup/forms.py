@@ -183,12 +183,22 @@ class PreviewForm(forms.Form):
 
 
 class BulkForm(KindForm):
+    """Up to MAX_LINES identifiers, one per line (the one limit of a bulk lookup)."""
+
     identifiers = forms.CharField(
         label="Identifiers, one per line",
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
         max_length=MAX_LINES * 260,
         error_messages={"required": "Paste at least one identifier."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["kind"].widget.attrs["id"] = "id_bulk_kind"  # the search box has id_kind
+
+    @property
+    def max_lines(self) -> int:
+        return MAX_LINES
 
     def clean_identifiers(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["identifiers"].splitlines()]
