@@ -171,6 +171,9 @@ class RevealForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+
     user_id = forms.IntegerField(
         label="Capillary user ID",
         min_value=1,
