@@ -8,7 +8,7 @@ SEED_CUSTOMERS ?= 2000
 SEED ?= 42
 export PORT
 
-.PHONY: run test lint format browser sandbox bench clean
+.PHONY: run test test-fast lint format browser sandbox bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ browser:
 
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: every test but those that start the sandbox server or drive the browser.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not sandbox and not browser" $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

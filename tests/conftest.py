@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,17 @@ from membercare.access.services import ensure_default_groups
 pytest_plugins = ["tests.fixtures.sandbox"]
 
 PASSWORD = "persona-password"
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`sandbox` on every test that starts the sandbox process (through `sandbox_url` or
+    `live_upstream`), `browser` on everything under tests/browser: `make test-fast` skips both."""
+    for item in items:
+        if "sandbox_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.sandbox)
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
