@@ -85,8 +85,8 @@ def test_a_call_center_agent_gets_403_on_every_group_page_and_changes_nothing(
     assert group_changes() == []
 
 
-def test_a_signed_out_visitor_is_sent_to_sign_in() -> None:
-    response = Client().get(reverse("groups"))
+def test_a_signed_out_visitor_is_sent_to_sign_in(anonymous_client: Client) -> None:
+    response = anonymous_client.get(reverse("groups"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
