@@ -5,9 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from membercare.capillary.errors import InvalidIdentifier
-from membercare.capillary.identifiers import IdentifierKind, parse_identifier
-from membercare.capillary.types import Customer
+from membercare.capillary import Customer, IdentifierKind, InvalidIdentifier, parse_identifier
 from membercare.hashing import keyed_hash
 
 # Guessing a mobile digit by digit must not be a way round the masking.
