@@ -172,7 +172,8 @@ class RevealForm(forms.Form):
 
 class PreviewForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     user_id = forms.IntegerField(
         label="Capillary user ID",
@@ -196,7 +197,8 @@ class BulkForm(KindForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         self.fields["kind"].widget.attrs["id"] = "id_bulk_kind"  # the search box has id_kind
 
     @property
