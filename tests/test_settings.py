@@ -34,3 +34,15 @@ def test_it_starts_with_debug_off_and_a_secret_key():
     result = run_settings({"DEBUG": "false", "SECRET_KEY": "x" * 50})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.django_db
+def test_it_leaves_django_htmx_debug_error_handler_off_the_page_with_debug_on(client, settings):
+    """Under DEBUG, django-htmx's htmx_script tag adds a handler that replaces the whole page with
+    the raw answer to any 4xx/5xx: the app's styled error partials would never be seen."""
+    settings.DEBUG = True
+    response = client.get("/accounts/login/")
+    html = response.content.decode()
+    assert "django_htmx/htmx-2.min.js" in html
+    assert "django-htmx.js" not in html
+    assert "data-debug" not in html
