@@ -1,0 +1,79 @@
+// A lookup in flight never shows the previous member.
+//
+// A lookup is an htmx request that replaces the open member: one whose target is #workspace or
+// one of its children (the search box, a Refresh, a Retry of the whole view), or one issued from
+// an element marked `data-lookup`. The moment it starts, what #workspace holds is hidden from
+// sight and from assistive tech, and #lookup-status says "Looking up…", then, after two seconds,
+// "Still waiting for Capillary…". Whatever the answer swaps in replaces the hidden content; if
+// nothing does (a network error, an aborted request), the hidden content is removed, never shown
+// again. Without JavaScript none of this runs: searches are plain POSTs and redirects.
+// (A static file, not an inline script: the CSP allows only our own origin's scripts.)
+(() => {
+  const STILL_WAITING_AFTER_MS = 2000;
+  let pending = null; // {xhr, timer} of the lookup in flight
+
+  const workspace = () => document.getElementById("workspace");
+  const status = () => document.getElementById("lookup-status");
+
+  function isLookup(detail) {
+    const area = workspace();
+    if (!area) return false;
+    const target = detail.target;
+    const marked = detail.elt instanceof Element && detail.elt.closest("[data-lookup]");
+    return Boolean(marked) || target === area || (target instanceof Element && target.parentElement === area);
+  }
+
+  function say(text, state = "waiting") {
+    const box = status();
+    if (!box) return;
+    box.textContent = text;
+    box.dataset.state = text ? state : "";
+  }
+
+  function hideWorkspace() {
+    const area = workspace();
+    for (const node of Array.from(area.childNodes)) {
+      let element = node;
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (!node.textContent.trim()) continue;
+        element = document.createElement("span");
+        node.replaceWith(element);
+        element.append(node);
+      } else if (!(node instanceof Element)) {
+        continue;
+      }
+      element.setAttribute("data-stale", "");
+      element.setAttribute("aria-hidden", "true");
+      element.inert = true;
+    }
+  }
+
+  function finish() {
+    clearTimeout(pending.timer);
+    pending = null;
+    const area = workspace();
+    const stale = area ? area.querySelectorAll(":scope > [data-stale]") : [];
+    for (const element of stale) element.remove();
+    if (area && stale.length && !area.querySelector(":scope > *")) {
+      say("The lookup didn't finish. Search again.", "failed");
+    } else {
+      say("");
+    }
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (!isLookup(event.detail)) return;
+    if (pending) clearTimeout(pending.timer);
+    hideWorkspace();
+    say("Looking up…");
+    pending = {
+      xhr: event.detail.xhr,
+      timer: setTimeout(() => say("Still waiting for Capillary…"), STILL_WAITING_AFTER_MS),
+    };
+  });
+
+  // Fired after the swap, and also on a network error, a timeout or an abort.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (pending && event.detail.xhr === pending.xhr) finish();
+  });
+})();
