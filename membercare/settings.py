@@ -58,6 +58,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "membercare.urls"
 WSGI_APPLICATION = "membercare.wsgi.application"
 
+# Django's widget templates, with the dashboard's plain widgets rendered in Python (same HTML).
+FORM_RENDERER = "membercare.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
