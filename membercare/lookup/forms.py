@@ -6,6 +6,7 @@ Each form holds its constraints once and renders its own widgets, with their cur
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from membercare.capillary import IdentifierKind
 from membercare.lookup import services
@@ -47,15 +48,40 @@ class KindForm(forms.Form):
 
 
 class SearchForm(KindForm):
+    """The search box. Typing asks what kind of identifier it looks like (no upstream call)."""
+
     q = forms.CharField(
         label="Find a member",
         max_length=256,
         strip=True,
+        widget=forms.SearchInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+                "placeholder": "Email, mobile, external ID, card number or user ID",
+                "aria-describedby": "detected-kind search-feedback",
+                "hx-trigger": "input changed delay:150ms",
+                "hx-target": "#detected-kind",
+                "hx-swap": "outerHTML",
+                "hx-indicator": "#detected-kind",
+                "hx-sync": "this:replace",
+            }
+        ),
         error_messages={
             "required": "Type an email, mobile, external ID or card number.",
             "max_length": "That's too long to be a member identifier.",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["hx-post"] = reverse("search-detect")
+
+    def found_nobody(self) -> None:
+        """The search answered with no member: the box says so to assistive tech too."""
+        self.fields["q"].widget.attrs["aria-invalid"] = "true"
 
 
 class CouponForm(forms.Form):

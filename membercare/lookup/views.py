@@ -330,6 +330,8 @@ def _search_feedback(
     """The search box with what went wrong; for htmx it also closes the member that was open."""
     problem = problem_from(error) if error and outcome is Outcome.UPSTREAM_ERROR else None
     status = 422 if outcome is Outcome.INVALID else outcome.status
+    if outcome is not Outcome.INVALID:  # an invalid box already says so, by its errors
+        form.found_nobody()
     context = {"form": form, "outcome": outcome, "problem": problem}
     if request.htmx:
         context["clear_workspace"] = True
