@@ -136,7 +136,7 @@ class CustomerPage:
     coupons: CouponPanel | None = None
     transactions: TransactionPanel | None = None
     viewed_by: tuple[RecentViewer, ...] = ()
-    verify_form: VerifyForm = field(default_factory=VerifyForm)
+    verify_form: VerifyForm | None = None  # the profile's forms: built only when it is shown
     verified: bool | None = None  # the verify's answer: match, no match, or no check made
     reveal_forms: dict[str, RevealForm] = field(default_factory=dict)
     refused: bool = False  # a verify or reveal form that did not validate
@@ -218,7 +218,8 @@ def customer_page(
 
     if only is None and viewer.can(Cap.AUDIT):
         page = replace(page, viewed_by=tuple(recent_viewers(member_id=user_id)))
-    return _with_record(page, snapshot, verify_form, reveal_form)
+    shows_profile = only in (None, Panel.PROFILE)
+    return _with_record(page, snapshot, verify_form, reveal_form, forms=shows_profile)
 
 
 def _member_snapshot(user_id: int, viewer: Viewer) -> tuple[Snapshot | None, Problem | None]:
@@ -239,20 +240,28 @@ def _with_record(
     snapshot: Snapshot | None,
     verify_form: VerifyForm | None,
     reveal_form: RevealForm | None,
+    *,
+    forms: bool,
 ) -> CustomerPage:
-    """The page with the member's record, as masked and revealed, and the verify's answer."""
+    """The page with the member's record, as masked and revealed, and the verify's answer.
+
+    With `forms`, the profile's verify and reveal forms too, as they stand after this request.
+    """
     refused = bool(verify_form and not verify_form.is_valid())
     refused |= bool(reveal_form and not reveal_form.is_valid())
     revealed: frozenset[ContactField] = frozenset()
     if reveal_form and reveal_form.is_valid():
         revealed = frozenset({reveal_form.cleaned_data["field"]})
-    reveal_forms = {name: RevealForm(field=name) for name, _ in REVEAL_FIELD_CHOICES}
+    reveal_forms: dict[str, RevealForm] = {}
+    if forms and page.shows.reveal:  # a form per masked field, for those who may reveal one
+        reveal_forms = {name: RevealForm(field=name) for name, _ in REVEAL_FIELD_CHOICES}
     if reveal_form and reveal_form.data.get("field") in reveal_forms:
         reveal_forms[reveal_form.data["field"]] = reveal_form  # with what was typed, and why not
     said: dict[str, Any] = {}
-    if verify_form is None or verify_form.is_valid():
+    if verify_form is not None and verify_form.is_valid():
+        said = verify_form.cleaned_data
+    if forms and (verify_form is None or said):
         # A check made starts the next one afresh: what the caller said does not stay on screen.
-        said = verify_form.cleaned_data if verify_form else {}
         verify_form = VerifyForm(initial={"field": said.get("field", "mobile")})
     page = replace(page, refused=refused, verify_form=verify_form, reveal_forms=reveal_forms)
     if snapshot is None:

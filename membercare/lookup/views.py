@@ -257,7 +257,8 @@ def _render(
     form: SearchForm | None = None,
 ) -> HttpResponse:
     """The page, or the partial the request asked for: a panel's, else the whole view's."""
-    context = {"page": page, "form": form or SearchForm()}
+    # The search box is on the page, not in a panel's partial.
+    context = {"page": page, "form": form or (None if partial else SearchForm())}
     if page.gone and request.htmx:
         # Whatever was asked for, the member is not there: the workspace says so.
         gone = TemplateResponse(
