@@ -134,6 +134,8 @@ def test_a_partial_of_the_record_builds_neither_coupons_nor_transactions(capilla
     assert page.record is not None
     assert page.coupons is None
     assert page.transactions is None
+    assert page.verify_form is None
+    assert page.reveal_forms == {}  # the profile's forms are the profile's
     assert audit_detail(page) == {"panel": "points"}
 
 
