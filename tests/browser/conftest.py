@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from membercare.access.capabilities import AGENTS
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body (creating users) are still plain synchronous code.
@@ -17,12 +16,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR", "")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -60,11 +53,6 @@ def app(live_server, settings, sandbox_url):
     """The dashboard, live, with the sandbox process as its Capillary."""
     settings.CAPILLARY_BASE_URL = sandbox_url
     return live_server.url
-
-
-@pytest.fixture
-def agent_user(transactional_db):
-    return make_user("agent", AGENTS)
 
 
 def sign_in(page: Page, base_url: str, username: str = "agent") -> None:

@@ -3,16 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
 from tests.browser.conftest import screenshot, sign_in
-from tests.conftest import make_user
-
-
-@pytest.fixture
-def people(transactional_db):
-    make_user("agent", AGENTS)
-    make_user("manager", STORE_MANAGERS, store="blr.indiranagar")
-    make_user("admin", ADMINS)
 
 
 def open_member(page: Page, text: str) -> None:
@@ -21,7 +12,7 @@ def open_member(page: Page, text: str) -> None:
     page.locator("#customer-view").wait_for()
 
 
-@pytest.mark.usefixtures("people")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_agent_verifies_a_caller_without_seeing_the_value(page: Page, app: str):
     sign_in(page, app, "agent")
     open_member(page, "demo.gold@example.com")
@@ -38,7 +29,7 @@ def test_agent_verifies_a_caller_without_seeing_the_value(page: Page, app: str):
     screenshot(page, "verify")
 
 
-@pytest.mark.usefixtures("people")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_agent_reveals_one_field_with_a_reason_for_that_view_only(page: Page, app: str):
     sign_in(page, app, "agent")
     open_member(page, "demo.gold@example.com")
@@ -56,7 +47,7 @@ def test_agent_reveals_one_field_with_a_reason_for_that_view_only(page: Page, ap
     expect(page.locator("#profile")).not_to_contain_text("demo.gold@example.com")
 
 
-@pytest.mark.usefixtures("people")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_store_manager_sees_tiers_and_points_but_no_contact_coupons_or_fraud(page: Page, app: str):
     sign_in(page, app, "manager")
     open_member(page, "demo.fraud.confirmed@example.com")
@@ -70,7 +61,7 @@ def test_store_manager_sees_tiers_and_points_but_no_contact_coupons_or_fraud(pag
     screenshot(page, "store-manager")
 
 
-@pytest.mark.usefixtures("people")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_admin_previews_a_member_as_another_group(page: Page, app: str):
     sign_in(page, app, "admin")
     page.goto(f"{app}/access/groups/")

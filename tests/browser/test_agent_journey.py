@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, sign_in
 
-pytestmark = pytest.mark.usefixtures("agent_user")
+pytestmark = pytest.mark.usefixtures("agent")
 
 
 def search(page: Page, text: str, kind: str = "") -> None:

@@ -11,9 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
-from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
+from membercare.access.capabilities import STORE_MANAGERS
 from tests.browser.conftest import sign_in
-from tests.conftest import make_user
 
 NETWORK_LINE = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 
@@ -59,13 +58,6 @@ def console(page: Page) -> Console:
     return watched
 
 
-@pytest.fixture
-def cast(transactional_db):
-    make_user("agent", AGENTS)
-    make_user("manager", STORE_MANAGERS, store="blr.indiranagar")
-    make_user("admin", ADMINS)
-
-
 def search(page: Page, text: str, kind: str = "") -> None:
     box = page.get_by_label("Find a member")
     box.fill(text)
@@ -79,7 +71,7 @@ def settle(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-@pytest.mark.usefixtures("cast")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_the_agent_screens_log_no_error_and_no_csp_violation(
     page: Page, app: str, console: Console
 ):
@@ -144,7 +136,7 @@ def test_the_agent_screens_log_no_error_and_no_csp_violation(
     assert console.problems == []
 
 
-@pytest.mark.usefixtures("cast")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_the_store_manager_screens_log_no_error_and_no_csp_violation(
     page: Page, app: str, console: Console
 ):
@@ -156,7 +148,7 @@ def test_the_store_manager_screens_log_no_error_and_no_csp_violation(
     assert console.problems == []
 
 
-@pytest.mark.usefixtures("cast")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_the_admin_screens_log_no_error_and_no_csp_violation(
     page: Page, app: str, console: Console
 ):
@@ -187,7 +179,7 @@ def test_the_admin_screens_log_no_error_and_no_csp_violation(
     assert console.problems == []
 
 
-@pytest.mark.usefixtures("cast")
+@pytest.mark.usefixtures("agent", "manager", "group_admin")
 def test_a_style_attribute_another_script_left_does_not_make_htmx_break_the_csp(
     page: Page, app: str, console: Console
 ):

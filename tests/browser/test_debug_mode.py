@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.usefixtures("agent_user")
+pytestmark = pytest.mark.usefixtures("agent")
 
 
 def test_not_found_under_debug_stays_in_the_styled_page(page: Page, app: str, settings):

@@ -9,23 +9,11 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
-from membercare.access.capabilities import ADMINS, STORE_MANAGERS, Cap
+from membercare.access.capabilities import STORE_MANAGERS, Cap
 from tests.browser.conftest import screenshot, sign_in
-from tests.conftest import make_user
 
 # As the conftest does: Playwright's event loop runs in this thread beside plain ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def boss(transactional_db: None) -> Any:
-    """An admin: a member of "Admins", which may manage access groups."""
-    return make_user("boss", ADMINS)
-
-
-@pytest.fixture
-def casey(transactional_db: None) -> Any:
-    return make_user("casey")
 
 
 @pytest.fixture
@@ -45,7 +33,7 @@ def open_matrix(page: Page, base_url: str) -> None:
 
 
 def test_admin_toggles_a_capability_and_it_is_still_there_after_a_reload(
-    page: Page, live_server: Any, boss: Any
+    page: Page, live_server: Any, group_admin: Any
 ) -> None:
     refused: list[str] = []  # what the Content Security Policy blocked (inline style, script)
     page.on(
@@ -54,7 +42,7 @@ def test_admin_toggles_a_capability_and_it_is_still_there_after_a_reload(
             refused.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    sign_in(page, live_server.url, "boss")
+    sign_in(page, live_server.url, "admin")
     open_matrix(page, live_server.url)
     box = page.get_by_label(f"{STORE_MANAGERS}: {Cap.FRAUD.label}")
     expect(box).not_to_be_checked()
@@ -77,9 +65,9 @@ def test_admin_toggles_a_capability_and_it_is_still_there_after_a_reload(
 
 
 def test_admin_creates_a_group_and_adds_a_member(
-    page: Page, live_server: Any, boss: Any, casey: Any
+    page: Page, live_server: Any, group_admin: Any, no_group: Any
 ) -> None:
-    sign_in(page, live_server.url, "boss")
+    sign_in(page, live_server.url, "admin")
     open_matrix(page, live_server.url)
 
     page.get_by_label("Create a group").fill("  Team leads ")
@@ -91,13 +79,13 @@ def test_admin_creates_a_group_and_adds_a_member(
 
     page.get_by_role("link", name="Team leads", exact=True).click()
     expect(page.get_by_role("heading", name="Team leads", level=1)).to_be_visible()
-    page.get_by_label("Add a member by username").fill("casey")
+    page.get_by_label("Add a member by username").fill("nogroup")
     page.get_by_role("button", name="Add", exact=True).click()
 
     members = page.locator("#members")
-    expect(members.get_by_role("cell", name="casey", exact=True)).to_be_visible()
-    expect(page.locator("#group-feedback")).to_contain_text("Added casey to Team leads.")
-    assert casey.groups.filter(name="Team leads").exists()
+    expect(members.get_by_role("cell", name="nogroup", exact=True)).to_be_visible()
+    expect(page.locator("#group-feedback")).to_contain_text("Added nogroup to Team leads.")
+    assert no_group.groups.filter(name="Team leads").exists()
     screenshot(page, "access-group")
 
     page.locator("main").get_by_role("link", name="Access groups").click()
@@ -108,10 +96,10 @@ def test_admin_creates_a_group_and_adds_a_member(
 
 
 def test_admin_without_javascript_saves_a_capability_with_its_button(
-    no_js_page: Page, live_server: Any, boss: Any
+    no_js_page: Page, live_server: Any, group_admin: Any
 ) -> None:
     page = no_js_page
-    sign_in(page, live_server.url, "boss")
+    sign_in(page, live_server.url, "admin")
     open_matrix(page, live_server.url)
     managers = Group.objects.get(name=STORE_MANAGERS)
     cell = page.locator(f"#cap-{managers.pk}-{Cap.COUPONS.value}")
@@ -126,9 +114,11 @@ def test_admin_without_javascript_saves_a_capability_with_its_button(
     assert managers.permissions.filter(codename=Cap.COUPONS.value).exists()
 
 
-def test_admin_deletes_a_group_after_confirming(page: Page, live_server: Any, boss: Any) -> None:
+def test_admin_deletes_a_group_after_confirming(
+    page: Page, live_server: Any, group_admin: Any
+) -> None:
     managers = Group.objects.get(name=STORE_MANAGERS)
-    sign_in(page, live_server.url, "boss")
+    sign_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/access/groups/{managers.pk}/")
 
     page.get_by_role("button", name="Delete group…").click()

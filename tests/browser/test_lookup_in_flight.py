@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, sign_in
 
-pytestmark = pytest.mark.usefixtures("agent_user")
+pytestmark = pytest.mark.usefixtures("agent")
 
 # The sandbox answers demo.slow after 3 s (tests/fixtures/sandbox.py); a read timeout under that
 # makes the lookup fail with an upstream timeout, after "Still waiting for Capillary…" (2 s).
