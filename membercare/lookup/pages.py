@@ -79,8 +79,27 @@ class Record:
     days_left: int | None
 
 
+class OwnData:
+    """A panel that asks Capillary for what it shows: its controls, then its data or its problem."""
+
+    form: CouponForm | TransactionForm
+    result: CouponPage | TransactionList | None
+    problem: Problem | None
+
+    @property
+    def outcome(self) -> Outcome:
+        if not self.form.is_valid():
+            return Outcome.INVALID
+        return Outcome.UPSTREAM_ERROR if self.problem else Outcome.OK
+
+    @property
+    def request_id(self) -> str | None:
+        shown = self.problem or self.result
+        return shown.request_id if shown else None
+
+
 @dataclass(frozen=True)
-class CouponPanel:
+class CouponPanel(OwnData):
     form: CouponForm
     query: CouponQuery
     url: str  # this page of coupons, as a link
@@ -89,36 +108,14 @@ class CouponPanel:
     result: CouponPage | None = None  # the page of coupons, when Capillary gave it
     problem: Problem | None = None
 
-    @property
-    def outcome(self) -> Outcome:
-        if not self.form.is_valid():
-            return Outcome.INVALID
-        return Outcome.UPSTREAM_ERROR if self.problem else Outcome.OK
-
-    @property
-    def request_id(self) -> str | None:
-        shown = self.problem or self.result
-        return shown.request_id if shown else None
-
 
 @dataclass(frozen=True)
-class TransactionPanel:
+class TransactionPanel(OwnData):
     form: TransactionForm
     type: str
     url: str
     result: TransactionList | None = None
     problem: Problem | None = None
-
-    @property
-    def outcome(self) -> Outcome:
-        if not self.form.is_valid():
-            return Outcome.INVALID
-        return Outcome.UPSTREAM_ERROR if self.problem else Outcome.OK
-
-    @property
-    def request_id(self) -> str | None:
-        shown = self.problem or self.result
-        return shown.request_id if shown else None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,14 @@ def sign_in(page: Page, base_url: str, username: str = "agent") -> None:
     page.get_by_label("Find a member").wait_for()
 
 
+def search(page: Page, text: str, kind: str = "") -> None:
+    box = page.get_by_label("Find a member")
+    box.fill(text)
+    if kind:
+        page.get_by_label("Identifier kind").select_option(kind)
+    box.press("Enter")
+
+
 def screenshot(page: Page, name: str) -> None:
     """Save a screenshot to $SCREENSHOTS_DIR when set (docs/screenshots is made this way)."""
     if SCREENSHOTS:

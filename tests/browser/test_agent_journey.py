@@ -5,17 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, search, sign_in
 
 pytestmark = pytest.mark.usefixtures("agent")
-
-
-def search(page: Page, text: str, kind: str = "") -> None:
-    box = page.get_by_label("Find a member")
-    box.fill(text)
-    if kind:
-        page.get_by_label("Identifier kind").select_option(kind)
-    box.press("Enter")
 
 
 def test_agent_signs_in_and_the_search_box_has_focus(page: Page, app: str):

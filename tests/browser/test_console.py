@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
 from membercare.access.capabilities import STORE_MANAGERS
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import search, sign_in
 
 NETWORK_LINE = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 
@@ -56,14 +56,6 @@ def console(page: Page) -> Console:
     page.on("console", watched.on_console)
     page.on("pageerror", watched.on_page_error)
     return watched
-
-
-def search(page: Page, text: str, kind: str = "") -> None:
-    box = page.get_by_label("Find a member")
-    box.fill(text)
-    if kind:
-        page.get_by_label("Identifier kind").select_option(kind)
-    box.press("Enter")
 
 
 def settle(page: Page) -> None:

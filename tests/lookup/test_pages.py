@@ -155,6 +155,7 @@ def test_a_verify_answers_match_or_no_match_and_never_the_value(capillary, said,
     )
     assert page.outcome == outcome
     assert page.status == (400 if outcome == Outcome.INVALID else 200)
+    assert page.verify_form is not None
     assert not page.verify_form.is_bound or outcome == Outcome.INVALID  # no echo of a check made
 
 
