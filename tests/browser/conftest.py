@@ -61,6 +61,9 @@ def sign_in(page: Page, base_url: str, username: str = "agent") -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Find a member").wait_for()
+    # htmx is a deferred script: until the page has loaded, a search is the no-JS POST and a
+    # panel's controls do nothing on change, which is not what these tests mean to drive.
+    page.wait_for_load_state("load")
 
 
 def search(page: Page, text: str, kind: str = "") -> None:
