@@ -79,6 +79,11 @@ class SearchForm(KindForm):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["hx-post"] = reverse("search-detect")
 
+    def leave_focus_alone(self) -> None:
+        """For a box swapped in beside a member's view: htmx focuses a swapped-in `autofocus`, which
+        would move the agent's typing from the panel they are in to the search box."""
+        self.fields["q"].widget.attrs.pop("autofocus", None)
+
     def found_nobody(self) -> None:
         """The search answered with no member: the box says so to assistive tech too."""
         self.fields["q"].widget.attrs["aria-invalid"] = "true"

@@ -99,6 +99,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     # The search box comes along, keeping what was typed and dropping earlier messages.
     page = customer_page(user_id=found.user_id, viewer=viewer)
     _record_look(request, page)
+    form.leave_focus_alone()
     response = _render(request, page, template="lookup/found.html", form=form)
     return push_url(retarget(reswap(response, "innerHTML"), "#workspace"), url)
 
