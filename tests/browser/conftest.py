@@ -72,6 +72,9 @@ def search(page: Page, text: str, kind: str = "") -> None:
     if kind:
         page.get_by_label("Identifier kind").select_option(kind)
     box.press("Enter")
+    # The typing also asks what kind the text looks like (after a pause): let it land too, so
+    # that what a test does next is the only thing in flight.
+    page.wait_for_load_state("networkidle")
 
 
 def screenshot(page: Page, name: str) -> None:
