@@ -8,6 +8,7 @@ A partial request builds only what its partial shows: a coupon page asks for cou
 member's whole record.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -196,18 +197,21 @@ def customer_page(
     """
     only = panel if partial else None
     page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
+    store_code = viewer.transaction_scope or ""
     snapshot: Snapshot | None = None
     try:
         if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS):
-            snapshot, problem = _member_snapshot(user_id, viewer)
+            snapshot, problem = _read(
+                lambda: services.member_snapshot(user_id=user_id, store_code=store_code)
+            )
             page = replace(page, problem=problem)
         if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):
             form = coupon_form or CouponForm.showing(CouponQuery())
-            coupons = _coupon_panel(user_id, form, viewer, snapshot, page.problem)
+            coupons = _coupon_panel(page, form, store_code, snapshot)
             page = replace(page, coupons=coupons)
         if only in (None, Panel.TRANSACTIONS) and viewer.transaction_scope is not None:
             shown = transaction_form or TransactionForm.showing(services.DEFAULT_TRANSACTION_TYPE)
-            transactions = _transaction_panel(user_id, shown, viewer, snapshot, page.problem)
+            transactions = _transaction_panel(page, shown, store_code, snapshot)
             page = replace(page, transactions=transactions)
     except (CustomerNotFound, CustomerDeleted) as error:
         # Whichever read found it out, the member is not there: no panel has anything to show.
@@ -219,17 +223,17 @@ def customer_page(
     return _with_record(page, snapshot, verify_form, reveal_form, forms=shows_profile)
 
 
-def _member_snapshot(user_id: int, viewer: Viewer) -> tuple[Snapshot | None, Problem | None]:
-    """The member's record, or the problem that kept it from us (a gone member is raised)."""
+def _read[T](read: Callable[[], T]) -> tuple[T | None, Problem | None]:
+    """What a read of Capillary gave, or the problem that kept it from us.
+
+    A gone member is raised: whichever read finds it out, the whole page is the gone state.
+    """
     try:
-        snapshot = services.member_snapshot(
-            user_id=user_id, store_code=viewer.transaction_scope or ""
-        )
+        return read(), None
     except CapillaryError as error:
         if Outcome.of(error).is_gone:
             raise
         return None, problem_from(error)
-    return snapshot, None
 
 
 def _with_record(
@@ -304,69 +308,45 @@ def _days_until(lot: PointsExpiry | None, today: date) -> int | None:
 
 
 def _coupon_panel(
-    user_id: int,
-    form: CouponForm,
-    viewer: Viewer,
-    snapshot: Snapshot | None,
-    problem: Problem | None,
+    page: CustomerPage, form: CouponForm, store_code: str, snapshot: Snapshot | None
 ) -> CouponPanel:
     query = form.coupon_query() if form.is_valid() else CouponQuery()
+    url = page.urls["coupons"]  # the partial's own URL keeps the page position (a plain link too)
     panel = CouponPanel(
         form=form,
         query=query,
-        url=_coupon_url(user_id, query),
-        previous_url=_coupon_url(user_id, replace(query, page=query.page - 1)),
-        next_url=_coupon_url(user_id, replace(query, page=query.page + 1)),
+        url=f"{url}?{urlencode(query.params())}",
+        previous_url=f"{url}?{urlencode(replace(query, page=query.page - 1).params())}",
+        next_url=f"{url}?{urlencode(replace(query, page=query.page + 1).params())}",
     )
     if not form.is_valid():
         return panel
-    if problem:  # the member's record could not be had: neither can their coupons
-        return replace(panel, problem=problem)
-    try:
-        coupons = services.coupon_page(
-            user_id=user_id,
-            query=query,
-            store_code=viewer.transaction_scope or "",
-            record=snapshot,
+    if page.problem:  # the member's record could not be had: neither can their coupons
+        return replace(panel, problem=page.problem)
+    coupons, problem = _read(
+        lambda: services.coupon_page(
+            user_id=page.user_id, query=query, store_code=store_code, record=snapshot
         )
-    except CapillaryError as error:
-        if Outcome.of(error).is_gone:
-            raise
-        return replace(panel, problem=problem_from(error))
-    return replace(panel, result=coupons)
-
-
-def _coupon_url(user_id: int, query: CouponQuery) -> str:
-    """The coupon partial's own URL keeps the page position (and works as a plain link)."""
-    return f"{reverse('customer-coupons', args=[user_id])}?{urlencode(query.params())}"
+    )
+    return replace(panel, result=coupons, problem=problem)
 
 
 def _transaction_panel(
-    user_id: int,
-    form: TransactionForm,
-    viewer: Viewer,
-    snapshot: Snapshot | None,
-    problem: Problem | None,
+    page: CustomerPage, form: TransactionForm, store_code: str, snapshot: Snapshot | None
 ) -> TransactionPanel:
     type = form.transaction_type() if form.is_valid() else services.DEFAULT_TRANSACTION_TYPE
-    url = f"{reverse('customer-transactions', args=[user_id])}?{urlencode({'type': type})}"
+    url = f"{page.urls['transactions']}?{urlencode({'type': type})}"
     panel = TransactionPanel(form=form, type=type, url=url)
     if not form.is_valid():
         return panel
-    if problem:
-        return replace(panel, problem=problem)
-    try:
-        transactions = services.recent_transactions(
-            user_id=user_id,
-            type=type,
-            store_code=viewer.transaction_scope or "",
-            record=snapshot,
+    if page.problem:
+        return replace(panel, problem=page.problem)
+    transactions, problem = _read(
+        lambda: services.recent_transactions(
+            user_id=page.user_id, type=type, store_code=store_code, record=snapshot
         )
-    except CapillaryError as error:
-        if Outcome.of(error).is_gone:
-            raise
-        return replace(panel, problem=problem_from(error))
-    return replace(panel, result=transactions)
+    )
+    return replace(panel, result=transactions, problem=problem)
 
 
 def _urls(user_id: int) -> dict[str, str]:
