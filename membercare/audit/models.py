@@ -50,6 +50,15 @@ class Action(models.TextChoices):
     SIGN_OUT = "sign_out", "Signed out"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     AUDIT_EXPORT = "audit_export", "Exported the audit trail"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    UNLOCKED = "unlocked", "Sign-in lockout lifted"
+    MFA_ENROLLED = "mfa_enrolled", "Set up a second factor"
+    MFA_VERIFIED = "mfa_verified", "Passed the second factor"
+    MFA_FAILED = "mfa_failed", "Failed the second factor"
+    MFA_RESET = "mfa_reset", "Second factor reset"
+    PASSWORD_CHANGE = "password_change", "Changed their password"
+    SESSION_ENDED = "session_ended", "Session ended"
+    SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
 
 class AuditEvent(models.Model):
