@@ -19,6 +19,9 @@ from membercare.access.capabilities import Cap
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 
+# The capabilities that change what the customer view shows (a preview names those it held back).
+CUSTOMER_VIEW_CAPS = frozenset(Cap) - {Cap.LOOKUP, Cap.BULK, Cap.GROUPS}
+
 
 @dataclass(frozen=True)
 class Shows:
@@ -43,6 +46,12 @@ class Viewer:
     capabilities: frozenset[Cap]
     store_code: str = ""
     preview_of: str = ""  # an access group's name when an admin previews "as this group"
+    held_back: frozenset[Cap] = frozenset()  # in a preview: the group's, not the previewer's
+
+    @property
+    def held_back_labels(self) -> list[str]:
+        """What a preview leaves out of the group's view, as the group page names it."""
+        return [cap.label for cap in Cap if cap in self.held_back and cap in CUSTOMER_VIEW_CAPS]
 
     def can(self, cap: Cap) -> bool:
         return cap in self.capabilities
@@ -88,14 +97,25 @@ def viewer_for(user: Any) -> Viewer:
     return Viewer(capabilities, store_code=profile.store_code if profile else "")
 
 
-def viewer_for_group(group: Any) -> Viewer:
-    """What members of an access group may see (the admins' "view as this group" preview)."""
+def viewer_for_group(group: Any, *, previewer: Viewer) -> Viewer:
+    """The admins' "view as this group" preview: the group's view, cut to what the previewer sees.
+
+    A preview never shows more than its previewer may see themselves: a groups admin without the
+    contact capability previewing "Admins" still sees contact details masked. What the group has
+    and the previewer lacks is held back, and the preview says so.
+    """
     granted = set(
         group.permissions.filter(content_type__app_label="access").values_list(
             "codename", flat=True
         )
     )
-    return Viewer(frozenset(cap for cap in Cap if cap.value in granted), preview_of=group.name)
+    of_group = frozenset(cap for cap in Cap if cap.value in granted)
+    return Viewer(
+        of_group & previewer.capabilities,
+        store_code=previewer.store_code,  # a group has no store: the previewer's own, if any
+        preview_of=group.name,
+        held_back=of_group - previewer.capabilities,
+    )
 
 
 def viewer_of(request: HttpRequest) -> Viewer:

@@ -206,16 +206,21 @@ def reveal(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     return _render(request, page, partial=bool(request.htmx))
 
 
-@requires(Cap.GROUPS)
+@requires(Cap.GROUPS, Cap.LOOKUP)
 @require_GET
 def group_preview(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
-    """The customer view exactly as members of an access group would see it."""
+    """The customer view as members of an access group see it, within the previewer's own rights.
+
+    Previewing opens a member, so it needs "look up members" besides "manage access groups"; and
+    it shows only what the group and the previewer may both see (policy.viewer_for_group).
+    """
     group = get_object_or_404(Group, pk=group_id)
     form = PreviewForm(request.GET)
     if not form.is_valid():
         context = {"group": group, "preview_form": form}
         return TemplateResponse(request, "lookup/preview.html", context, status=400)
-    page = customer_page(user_id=form.cleaned_data["user_id"], viewer=viewer_for_group(group))
+    viewer = viewer_for_group(group, previewer=viewer_of(request))
+    page = customer_page(user_id=form.cleaned_data["user_id"], viewer=viewer)
     _record_look(request, page, preview_group=group.name)
     return _render(request, page)
 
