@@ -9,7 +9,7 @@ from typing import Literal
 
 from membercare.access.capabilities import Cap
 from membercare.access.policy import Viewer
-from membercare.capillary import Card, Customer, Field, FraudDetails
+from membercare.capillary import Card, Customer, Field, FraudDetails, Transaction
 
 DOT = "•"
 ContactField = Literal["name", "mobile", "email", "external_id", "cards", "fields"]
@@ -118,4 +118,27 @@ def visible_record(
         changes["coupons"] = None
     if viewer.transaction_scope is None:
         changes["transactions"] = None
+    elif viewer.transaction_scope and customer.transactions:
+        changes["transactions"] = visible_transactions(customer.transactions, viewer)
     return replace(customer, **changes) if changes else customer  # type: ignore[arg-type]
+
+
+def visible_transactions(
+    transactions: tuple[Transaction, ...], viewer: Viewer
+) -> tuple[Transaction, ...]:
+    """The transactions this viewer may see: for a store manager, their store's only.
+
+    We ask Capillary for one store's (store_code), and keep only that store's whatever comes back:
+    an answer that ignores the filter must not show a manager other stores' sales. Store codes
+    compare without regard to case (docs/contract-notes.md); one without a store code is dropped.
+    """
+    scope = viewer.transaction_scope
+    if scope is None:
+        return ()
+    if not scope:
+        return transactions
+    return tuple(t for t in transactions if _same_store(t.store_code, scope))
+
+
+def _same_store(code: str | None, scope: str) -> bool:
+    return code is not None and code.strip().casefold() == scope.strip().casefold()

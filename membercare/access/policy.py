@@ -63,8 +63,8 @@ class Viewer:
     def transaction_scope(self) -> str | None:
         """Which transactions they see: None, none; "", every store's; a store code, that store's.
 
-        Store managers' transactions are fetched with Capillary's store_code filter, so other
-        stores' never reach the dashboard for them.
+        Store managers' transactions are asked for with Capillary's store_code filter, and kept
+        to their store's whatever Capillary answers (masking.visible_transactions).
         """
         if self.can(Cap.TRANSACTIONS):
             return ""

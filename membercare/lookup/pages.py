@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from membercare.access.capabilities import Cap
-from membercare.access.masking import ContactField, visible_record
+from membercare.access.masking import ContactField, visible_record, visible_transactions
 from membercare.access.policy import Shows, Viewer
 from membercare.audit.events import RecentViewer, recent_viewers
 from membercare.capillary import (
@@ -346,6 +346,9 @@ def _transaction_panel(
             user_id=page.user_id, type=type, store_code=store_code, record=snapshot
         )
     )
+    if transactions is not None:  # as this viewer may see them: a manager's store's only
+        shown = visible_transactions(transactions.transactions, page.viewer)
+        transactions = replace(transactions, transactions=shown)
     return replace(panel, result=transactions, problem=problem)
 
 

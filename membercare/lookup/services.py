@@ -181,7 +181,8 @@ def recent_transactions(
 ) -> TransactionList:
     """The most recent transactions of one type (or ALL, which the first view already has).
 
-    With a store code, only that store's: Capillary filters them, so no others reach us.
+    With a store code, Capillary is asked for that store's only; the page keeps only that store's
+    whatever comes back (membercare.access.masking.visible_transactions).
     """
     if type == DEFAULT_TRANSACTION_TYPE:
         snapshot = record or member_snapshot(user_id=user_id, store_code=store_code)
