@@ -1,5 +1,6 @@
 """membercare settings: one module, from the environment (and `.env`, which never overrides it)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,11 +34,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "membercare.capillary",
     "membercare.sandbox",
     "membercare.access",
     "membercare.lookup",
     "membercare.audit",
+    "membercare.accounts",
+    "membercare.mfa",
 ]
 
 MIDDLEWARE = [
@@ -48,11 +55,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "membercare.middleware.HtmxLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session idle or too old ends before anything else looks at it.
+    "membercare.accounts.middleware.SessionLimitsMiddleware",
+    # After the password, nothing but the second factor for those who owe one (membercare/mfa).
+    "membercare.mfa.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "membercare.middleware.PrivateResponsesMiddleware",
+    # Turns a sign-in that axes refused into the "sign-in paused" page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# axes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "membercare.urls"
@@ -116,15 +136,43 @@ AUTH_PASSWORD_VALIDATORS = [
 # Demo users (`manage.py demo_users`, run by `make run`) sign in with this password.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="membercare-demo")
 
+# Failed sign-ins (django-axes, counted in the database so that every process shares them): after
+# SIGN_IN_FAILURE_LIMIT failures, a username, and separately an address, may not sign in for
+# SIGN_IN_LOCKOUT_MINUTES. Admins lift a pause at Sign-ins.
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "membercare.accounts.lockout.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "membercare.audit.events.client_ip"
+# The audit trail records every sign-in; axes' own access log would be a second copy.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# A second factor (TOTP, with recovery codes) for every local user who may reveal contact details
+# or manage access groups; MFA_REQUIRED_FOR_ALL asks it of every local user (membercare/mfa).
+MFA_REQUIRED_FOR_ALL = env.bool("MFA_REQUIRED_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = "membercare"  # the name authenticator apps show
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # Django admin never shows a device's secret
+# Wrong codes back off: 1, 2, 4, 8... seconds after successive failures (django-otp's throttle).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions read from the cache (Redis in production), written through to the database.
+# Sessions read from the cache (Redis in production), written through to the database. A session
+# ends after SESSION_IDLE_MINUTES without a request, and SESSION_LIFETIME_HOURS after sign-in
+# whatever the activity (membercare/accounts/sessions.py); the cookie lives as long as the latter.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_LIFETIME_HOURS = env.int("SESSION_LIFETIME_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_LIFETIME_HOURS * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one shift
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -214,5 +262,7 @@ LOGGING = {
         # The dev server's access log: through the console handler, so query strings are cut.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # axes logs every failed sign-in; the audit trail has them, and lockouts are logged by us.
+        "axes": {"level": "ERROR"},
     },
 }

@@ -269,6 +269,21 @@ def test_a_member_removed_from_a_group_loses_its_capabilities_at_once(
 
     group_admin_client.post(reverse("group-member-remove", args=[group(AGENTS).pk, agent.pk]))
 
+    # Their last group gone, they hold nothing: their session ends at once (sent to sign in).
+    response = agent_client.get(reverse("groups"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_member_who_keeps_another_group_stays_signed_in_with_what_it_gives(
+    group_admin_client: Client, agent: Any, agent_client: Client
+) -> None:
+    toggle(group_admin_client, AGENTS, Cap.GROUPS, on=True)
+    readers = Group.objects.create(name="Readers")
+    readers.permissions.add(Permission.objects.get(codename=Cap.POINTS.value))
+    readers.user_set.add(agent)
+    group_admin_client.post(reverse("group-member-remove", args=[group(AGENTS).pk, agent.pk]))
+
     assert agent_client.get(reverse("groups")).status_code == 403
 
 

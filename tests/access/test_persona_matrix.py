@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from membercare.accounts.models import SignedInSession
 from tests.access.test_policy import EXEMPT_NAMESPACES
 
 MEMBER = 50000002  # demo gold
@@ -79,6 +80,10 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "audit": ({}, "GET", {}, {"admin"}, {200}),
     "audit-export": ({}, "GET", {}, {"admin"}, {200}),
     "login": ({}, "GET,POST", {}, EVERYONE, {200}),
+    "password-change": ({}, "GET,POST", {}, ALL_SIGNED_IN, {200}),
+    "sign-ins": ({}, "GET", {}, {"admin"}, {200}),
+    "session-end": ({"session_id": "session"}, "POST", {}, {"admin"}, {303}),
+    "unlock": ({}, "POST", {"kind": "username", "value": "agent"}, {"admin"}, {303}),
     "logout": ({}, "POST", {}, ALL_SIGNED_IN, {302}),
 }
 # Outside the dashboard's sign-in: the sandbox answers Capillary's Basic auth, not sessions.
@@ -101,10 +106,13 @@ def ids(agent, manager, group_admin, no_group, inactive) -> dict[str, int]:
     """The whole cast exists whoever asks; a spare group with the agent in it to change."""
     spare = Group.objects.create(name="Spare")
     spare.user_set.add(agent)
+    # A session of the agent's to end (not the requester's own).
+    session = SignedInSession.objects.create(session_key="x" * 32, user=agent)
     return {
         "agents": Group.objects.get(name="Call-center agents").pk,
         "spare": spare.pk,
         "agent": agent.pk,
+        "session": session.pk,
     }
 
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from membercare.accounts import views
+
+urlpatterns = [
+    path("password/", views.password_change, name="password-change"),
+    path("sign-ins/", views.sign_ins, name="sign-ins"),
+    path("sign-ins/sessions/<int:session_id>/end/", views.session_end, name="session-end"),
+    path("sign-ins/unlock/", views.unlock, name="unlock"),
+]

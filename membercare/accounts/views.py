@@ -1,0 +1,99 @@
+"""Staff accounts: your own password; admins see sessions and lockouts, and end or lift them."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from membercare.access.capabilities import Cap
+from membercare.access.policy import requires, signed_in
+from membercare.accounts import lockout, sessions
+from membercare.accounts.forms import UnlockForm
+from membercare.accounts.models import SignedInSession
+from membercare.accounts.sessions import Ending
+from membercare.audit.events import record
+from membercare.audit.models import Action
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, plus: the user's other sessions end, and the change is audited.
+
+    A user who signs in through their organisation (no usable password here) is told where their
+    password lives instead.
+    """
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("password-change")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_usable_password():
+            return TemplateResponse(request, "accounts/password_elsewhere.html", status=409)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user, session = self.request.user, self.request.session
+        kept_key = session.session_key
+        others = sessions.active(user=user).exclude(session_key=kept_key)
+        other_ids = list(others.values_list("pk", flat=True))
+        response = super().form_valid(form)  # keeps this session signed in, under a new key
+        sessions.rekey(old=kept_key, new=session.session_key)
+        ended = sessions.end_sessions(
+            SignedInSession.objects.filter(pk__in=other_ids),
+            ending=Ending.PASSWORD_CHANGED,
+            request=self.request,
+        )
+        record(self.request, action=Action.PASSWORD_CHANGE, detail={"sessions": ended})
+        signed_out = f" Your {ended} other session(s) were signed out." if ended else ""
+        messages.success(self.request, "Your password was changed." + signed_out)
+        return response
+
+
+password_change = signed_in(PasswordChangeView.as_view())
+
+
+@requires(Cap.GROUPS)
+@require_GET
+def sign_ins(request: HttpRequest) -> TemplateResponse:
+    """Who is signed in now, and who is locked out."""
+    context = {
+        "sessions": sessions.active(),
+        "lockouts": lockout.current_lockouts(),
+        "current_key": request.session.session_key,
+        "idle_minutes": int(sessions.idle_timeout().total_seconds() // 60),
+        "lifetime_hours": int(sessions.lifetime().total_seconds() // 3600),
+        "lockout_minutes": int(lockout.cool_off().total_seconds() // 60),
+    }
+    return TemplateResponse(request, "accounts/sign_ins.html", context)
+
+
+@requires(Cap.GROUPS)
+@require_POST
+def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(SignedInSession, pk=session_id)
+    username = session.user.get_username()
+    if session.session_key == request.session.session_key:
+        messages.error(request, "That is this session: sign out instead.")
+    else:
+        one = SignedInSession.objects.filter(pk=session.pk)
+        sessions.end_sessions(one, ending=Ending.BY_ADMIN, request=request)
+        messages.success(request, f"Ended a session of {username}.")
+    return HttpResponseRedirect(reverse("sign-ins"), status=303)
+
+
+@requires(Cap.GROUPS)
+@require_POST
+def unlock(request: HttpRequest) -> HttpResponse:
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a lockout to lift.")
+        return HttpResponseRedirect(reverse("sign-ins"), status=303)
+    kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
+    lockout.unlock(kind=kind, value=value)
+    record(request, action=Action.UNLOCKED, detail={"kind": kind, "value": value[:150]})
+    messages.success(request, f"Lifted the lockout of {kind} {value}.")
+    return HttpResponseRedirect(reverse("sign-ins"), status=303)

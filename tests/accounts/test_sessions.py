@@ -1,0 +1,159 @@
+"""Sessions end when idle, at their lifetime, on sign-out, and at once when a user loses access."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from membercare.accounts.models import SignedInSession
+from membercare.audit.models import Action, AuditEvent
+from tests.conftest import PASSWORD
+
+HOME = "/"
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/"}
+
+
+def signed_in_by_password(username: str = "manager") -> Client:
+    client = Client()
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, "the sign-in itself failed"
+    return client
+
+
+def is_signed_in(client: Client) -> bool:
+    response = client.get(HOME)
+    return response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_thirty_idle_minutes(manager: Any):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_password()
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        assert is_signed_in(client)
+    with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        response = client.get(HOME)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        login_page = client.get(response["Location"])
+
+    assertContains(login_page, "signed out after 30 minutes without activity")
+    event = AuditEvent.objects.get(action=Action.SESSION_ENDED)
+    assert (event.outcome, event.actor_username) == ("idle", "manager")
+    assert not SignedInSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_activity_keeps_a_session_alive_until_its_twelve_hour_lifetime(manager: Any):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_password()
+    for minutes in range(20, 12 * 60, 20):  # a request every 20 minutes, all day
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert is_signed_in(client), f"signed out after {minutes} minutes of use"
+    with time_machine.travel(start + timedelta(hours=12, minutes=1), tick=False):
+        assert not is_signed_in(client)
+    assert AuditEvent.objects.get(action=Action.SESSION_ENDED).outcome == "lifetime"
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_on_an_expired_session_sends_the_browser_to_sign_in(manager: Any):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_password()
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        response = client.get(reverse("customer-tiers", args=[50000002]), **HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert "50000002" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_out_ends_the_session_on_the_server(manager: Any):
+    client = signed_in_by_password()
+    key = client.cookies["sessionid"].value
+
+    client.post(reverse("logout"))
+
+    assert not SessionStore().exists(key)
+    replay = Client()
+    replay.cookies["sessionid"] = key  # the old cookie, replayed
+    assert not is_signed_in(replay)
+    assert not SignedInSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deactivating_a_user_ends_their_sessions_at_once(manager: Any):
+    first, second = signed_in_by_password(), signed_in_by_password()
+
+    manager.is_active = False
+    manager.save()
+
+    assert not is_signed_in(first)
+    assert not is_signed_in(second)
+    ended = AuditEvent.objects.filter(action=Action.SESSION_ENDED, outcome="deactivated")
+    assert ended.count() == 2
+
+
+@pytest.mark.django_db
+def test_removing_a_users_last_group_ends_their_sessions(manager: Any):
+    client = signed_in_by_password()
+
+    manager.groups.clear()
+
+    assert not is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_deleting_a_users_only_group_ends_their_sessions(manager: Any, group_admin_client: Client):
+    client = signed_in_by_password()
+    group = manager.groups.get()
+    group.delete()
+
+    assert not is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_and_ends_a_users_session(manager: Any, group_admin_client: Client):
+    client = signed_in_by_password()
+    page = group_admin_client.get(reverse("sign-ins"))
+    assertContains(page, "End session of manager")
+    session = SignedInSession.objects.get(user=manager)
+    assertNotContains(page, session.session_key)  # the key is a credential: never shown
+
+    response = group_admin_client.post(reverse("session-end", args=[session.pk]), follow=True)
+
+    assertContains(response, "Ended a session of manager")
+    assert not is_signed_in(client)
+    event = AuditEvent.objects.get(action=Action.SESSION_ENDED)
+    assert (event.outcome, event.actor_username) == ("by_admin", "admin")
+
+
+@pytest.mark.django_db
+def test_an_admin_cannot_end_their_own_session_from_the_list(group_admin_client: Client):
+    group_admin_client.get(HOME)
+    own = SignedInSession.objects.get()
+    response = group_admin_client.post(reverse("session-end", args=[own.pk]), follow=True)
+    assertContains(response, "That is this session")
+    assert is_signed_in(group_admin_client)
+
+
+@pytest.mark.django_db
+def test_ending_a_session_that_is_gone_is_a_404(group_admin_client: Client):
+    assert group_admin_client.post(reverse("session-end", args=[999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_list_leaves_out_sessions_that_ran_out(manager: Any, group_admin_client: Client):
+    start = timezone.now() - timedelta(hours=2)
+    with time_machine.travel(start, tick=False):
+        signed_in_by_password()
+    assertNotContains(group_admin_client.get(reverse("sign-ins")), "End session of manager")
