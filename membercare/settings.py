@@ -116,10 +116,14 @@ DATABASE_ROUTERS = ["membercare.sandbox.routers.SandboxRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is shared and outlives the process: member records and sessions in it are encrypted
+# (membercare/cache_crypto.py). Comma-separated Fernet keys, the first encrypts, all decrypt; none
+# set: a key derived from SECRET_KEY.
+CACHE_ENCRYPTION_KEYS = env.list("CACHE_ENCRYPTION_KEYS", default=[])
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "membercare.cache_crypto.EncryptedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "membercare",
         }

@@ -10,6 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 
@@ -61,11 +64,41 @@ def make_user(
     return user
 
 
-def signed_in(user: Any) -> Client:
-    """A client of its own, signed in as `user`: two personas in one test never share a session."""
+def signed_in(user: Any, *, second_factor: bool = True) -> Client:
+    """A client of its own, signed in as `user`: two personas in one test never share a session.
+
+    Signed in all the way: a local user's session is verified by a second factor, as after
+    membercare/mfa's verify step (so that personas who must use one are not stopped at it).
+    `second_factor=False`: password only, as just after the sign-in form.
+    """
     client = Client()
     client.force_login(user)
+    if second_factor and user.has_usable_password():
+        session = client.session  # marked verified by the device, as django_otp.login does
+        session[DEVICE_ID_SESSION_KEY] = app_device(user).persistent_id
+        session.save()
     return client
+
+
+def app_device(user: Any) -> TOTPDevice:
+    """The user's confirmed authenticator app, made as if they had enrolled when they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code an authenticator app shows for `device`, computed from its key as the app does.
+
+    A code is accepted once: when the current step's was used already, the next step's (which the
+    device's tolerance of one step accepts).
+    """
+    device.refresh_from_db()
+    step = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    if step > device.last_t:
+        code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    else:
+        code = hotp(device.bin_key, device.last_t + 1, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 # --- The cast: every test's users and their clients -------------------------------------------

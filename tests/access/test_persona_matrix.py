@@ -84,6 +84,12 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "sign-ins": ({}, "GET", {}, {"admin"}, {200}),
     "session-end": ({"session_id": "session"}, "POST", {}, {"admin"}, {303}),
     "unlock": ({}, "POST", {"kind": "username", "value": "agent"}, {"admin"}, {303}),
+    # The personas' sessions are verified already: the steps send them on.
+    "mfa-setup": ({}, "GET,POST", {}, ALL_SIGNED_IN, {302}),
+    "mfa-verify": ({}, "GET,POST", {}, ALL_SIGNED_IN, {302}),
+    "mfa-security": ({}, "GET", {}, ALL_SIGNED_IN, {200}),
+    "mfa-recovery-codes": ({}, "POST", {"code": "not-a-code"}, ALL_SIGNED_IN, {422}),
+    "mfa-reset": ({"user_id": "agent"}, "POST", {}, {"admin"}, {303}),
     "logout": ({}, "POST", {}, ALL_SIGNED_IN, {302}),
 }
 # Outside the dashboard's sign-in: the sandbox answers Capillary's Basic auth, not sessions.
