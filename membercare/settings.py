@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "membercare.audit",
     "membercare.accounts",
     "membercare.mfa",
+    "membercare.sso",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "membercare.accounts.middleware.SessionLimitsMiddleware",
     # After the password, nothing but the second factor for those who owe one (membercare/mfa).
     "membercare.mfa.middleware.RequireSecondFactorMiddleware",
+    # Every OIDC_RECHECK_SECONDS, asks the provider whether an SSO user may stay (membercare/sso).
+    "membercare.sso.middleware.SSORecheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "membercare.middleware.PrivateResponsesMiddleware",
     # Turns a sign-in that axes refused into the "sign-in paused" page.
@@ -93,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "membercare.access.context_processors.navigation",
+                "membercare.accounts.context_processors.session_limits",
             ],
         },
     },
@@ -167,6 +171,40 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on (OpenID Connect; membercare/sso/, on mozilla-django-oidc) ---
+# On when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. The provider's endpoints
+# come from <OIDC_ISSUER>/.well-known/openid-configuration, fetched on first use (not here: these
+# settings load while the provider is down). OIDC_ISSUER is exactly the provider's `iss`.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your organisation")
+# The claim listing a user's groups at the provider, and which access group each one gives:
+# "cc-agents=Call-center agents,store-mgrs=Store managers". Groups not in the map give nothing.
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_GROUP_MAP: dict[str, str] = {}
+for _pair in env.list("OIDC_GROUP_MAP", default=[]):
+    _idp_group, _equals, _access_group = _pair.partition("=")
+    if not (_equals and _idp_group.strip() and _access_group.strip()):
+        raise ImproperlyConfigured(f"OIDC_GROUP_MAP: {_pair!r} is not provider-group=access group")
+    OIDC_GROUP_MAP[_idp_group.strip()] = _access_group.strip()
+# The claim holding a store manager's store code (empty: store codes are kept by hand).
+OIDC_STORE_CLAIM = env.str("OIDC_STORE_CLAIM", default="")
+# Seconds to wait for the provider, on every call; how often a signed-in user is re-checked.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+OIDC_RECHECK_SECONDS = env.int("OIDC_RECHECK_SECONDS", default=300)
+# offline_access asks for a refresh token, which the re-check uses. Providers that follow OpenID
+# Connect Core strictly on offline access want OIDC_PROMPT=consent with it.
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email offline_access")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"prompt": env.str("OIDC_PROMPT")} if env.str("OIDC_PROMPT", default="") else {}
+)
+OIDC_RP_SIGN_ALGO = "RS256"  # verified with the provider's published keys (JWKS) only
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+if OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET:
+    AUTHENTICATION_BACKENDS.append("membercare.sso.backend.SSOBackend")  # after axes
 
 # Sessions read from the cache (Redis in production), written through to the database. A session
 # ends after SESSION_IDLE_MINUTES without a request, and SESSION_LIFETIME_HOURS after sign-in
