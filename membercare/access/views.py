@@ -22,6 +22,7 @@ from membercare.access.capabilities import Cap
 from membercare.access.forms import AddMemberForm, CapabilityForm, GroupNameForm
 from membercare.access.policy import requires
 from membercare.http import HtmxHttpRequest
+from membercare.mfa import services as mfa_services
 
 GROUPS_PAGE = "access/groups.html"
 GROUP_PAGE = "access/group.html"
@@ -248,9 +249,12 @@ def _group_context(
     rename_form: GroupNameForm | None = None,
     member_form: AddMemberForm | None = None,
 ) -> dict[str, Any]:
+    members = list(services.members_of(group=group))
     return {
         "group": group,
-        "members": services.members_of(group=group),
+        "members": members,
+        # Members with a second factor, which an admin may reset (a lost phone).
+        "second_factor": mfa_services.enrolled_user_ids(users=members),
         "capabilities": _ordered(services.capabilities_of(group=group)),
         "rename_form": rename_form or GroupNameForm(initial={"name": group.name}),
         "member_form": member_form or AddMemberForm(),

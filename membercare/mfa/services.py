@@ -12,6 +12,7 @@ code or a secret.
 import math
 import re
 from base64 import b32encode
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,12 @@ def must_use_mfa(*, user: Any, viewer: Viewer | None = None) -> bool:
 def app_device(*, user: Any) -> TOTPDevice | None:
     """The user's confirmed authenticator app, if they enrolled."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def enrolled_user_ids(*, users: Iterable[Any]) -> set[int]:
+    """Which of `users` have an authenticator app (the group page offers to reset theirs)."""
+    devices = TOTPDevice.objects.filter(user__in=list(users), confirmed=True)
+    return set(devices.values_list("user_id", flat=True))
 
 
 def recovery_codes_left(*, user: Any) -> int:

@@ -148,7 +148,8 @@ def reset(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     name = user.get_username()
     if removed:
         messages.success(
-            request, f"Reset {name}'s second factor: they set it up again at their next sign-in."
+            request,
+            f"Reset the second factor of {name}: they set it up again at their next sign-in.",
         )
     else:
         messages.info(request, f"{name} had no second factor set up: nothing to reset.")
@@ -201,10 +202,10 @@ def _security_page(
 def _refusal(check: services.Check) -> str:
     if check.outcome == "throttled":
         return f"Too many wrong codes. Wait {_seconds(check.wait_seconds)}, then try again."
-    then = (
-        f" You can try again in {_seconds(check.wait_seconds)}." if check.wait_seconds > 1 else ""
-    )
-    return f"That code didn't match. Check your phone's clock and use the current code.{then}"
+    refusal = "That code does not match. Check the time on your phone, and type the code shown now."
+    if check.wait_seconds > 1:
+        refusal += f" You can try again in {_seconds(check.wait_seconds)}."
+    return refusal
 
 
 def _status(check: services.Check) -> int:

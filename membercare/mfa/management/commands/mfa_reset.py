@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user has the username {username!r}.") from None
         if services.reset(user=user, actor=None):
             self.stdout.write(
-                f"Reset {username}'s second factor: they enrol at their next sign-in."
+                f"Reset the second factor of {username}: they enrol at their next sign-in."
             )
         else:
             self.stdout.write(f"{username} had no second factor set up: nothing to reset.")
