@@ -206,10 +206,11 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 if OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET:
     AUTHENTICATION_BACKENDS.append("membercare.sso.backend.SSOBackend")  # after axes
 
-# Sessions read from the cache (Redis in production), written through to the database. A session
+# Sessions read from the cache (Redis in production), written through to the database (Django's
+# cached_db, telling membercare's index of sessions when a key changes). A session
 # ends after SESSION_IDLE_MINUTES without a request, and SESSION_LIFETIME_HOURS after sign-in
 # whatever the activity (membercare/accounts/sessions.py); the cookie lives as long as the latter.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "membercare.accounts.session_store"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_LIFETIME_HOURS = env.int("SESSION_LIFETIME_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_LIFETIME_HOURS * 60 * 60
@@ -217,6 +218,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Cookies bound to this one host over HTTPS: browsers refuse a `__Host-` cookie sent without
+# Secure, with a Domain or with a Path other than "/", so a sibling subdomain can neither plant
+# nor overwrite ours. They refuse these names over plain http too: DEBUG (make run) keeps the usual.
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

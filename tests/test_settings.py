@@ -1,8 +1,12 @@
+import json
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 
 def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -46,3 +50,102 @@ def test_it_leaves_django_htmx_debug_error_handler_off_the_page_with_debug_on(cl
     assert "django_htmx/htmx-2.min.js" in html
     assert "django-htmx.js" not in html
     assert "data-debug" not in html
+
+
+def settings_of(env: dict[str, str], *names: str) -> dict[str, object]:
+    """Some settings as the project computes them from `env`, in a fresh process."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {list(names)!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "DJANGO_SETTINGS_MODULE": "membercare.settings",
+            "ENV_FILE": "/dev/null",
+            "PATH": "/usr/bin:/bin",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+COOKIE_SETTINGS = (
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_DOMAIN",
+    "CSRF_COOKIE_DOMAIN",
+    "SESSION_COOKIE_PATH",
+    "CSRF_COOKIE_PATH",
+)
+
+
+def test_production_cookies_carry_the_host_prefix_secure_on_path_slash_with_no_domain():
+    values = settings_of({"DEBUG": "false", "SECRET_KEY": "x" * 50}, *COOKIE_SETTINGS)
+    assert values == {
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_DOMAIN": None,
+        "CSRF_COOKIE_DOMAIN": None,
+        "SESSION_COOKIE_PATH": "/",
+        "CSRF_COOKIE_PATH": "/",
+    }
+
+
+def test_debug_over_plain_http_keeps_the_usual_cookie_names():
+    """Browsers refuse `__Host-` cookies without HTTPS, and `make run` serves plain http."""
+    values = settings_of({"DEBUG": "true"}, *COOKIE_SETTINGS)
+    assert values["SESSION_COOKIE_NAME"] == "sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "csrftoken"
+    assert values["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_and_a_sign_in_set_host_prefixed_cookies(client, agent):
+    page = client.get("/accounts/login/")
+    csrf = page.cookies["__Host-csrftoken"]
+    client.force_login(agent)
+    session = client.cookies["__Host-sessionid"]
+    for cookie in (csrf, session):
+        assert cookie["secure"] is True
+        assert cookie["path"] == "/"
+        assert not cookie["domain"]
+    assert "csrftoken" not in page.cookies
+    assert "sessionid" not in client.cookies
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    """Only the optional HSTS-preload note (security.W021) may remain."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "membercare.settings",
+        "ENV_FILE": "/dev/null",
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "membercare.example.com",
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "REDIS_URL": "redis://127.0.0.1:6379/9",
+        "CACHE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    }
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    found = set(re.findall(r"\(([a-z_]+\.[A-Z]\d{3})\)", output))
+    assert found <= {"security.W021"}, output
