@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from membercare.accounts import sessions
 from membercare.accounts.sessions import Ending
@@ -22,7 +23,9 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            ending = sessions.check(request)
+            # The page asking how long it has left is not activity (static/js/session.js).
+            asking = request.method == "GET" and request.path_info == reverse("session-status")
+            ending = sessions.check(request, touch=not asking)
             if ending is not None:
                 sessions.end_current(request, ending)
                 messages.info(request, _message(ending))

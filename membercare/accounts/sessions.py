@@ -6,7 +6,7 @@ is written at most once a minute: an active agent costs one session write a minu
 request, and the idle timeout is exact to that minute.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from importlib import import_module
 from typing import Any
@@ -93,9 +93,12 @@ def rekey(*, old: str | None, new: str | None) -> None:
         SignedInSession.objects.filter(session_key=old).update(session_key=new)
 
 
-def check(request: HttpRequest, *, now: datetime | None = None) -> Ending | None:
-    """Whether the signed-in request's session has run out (idle or too old); else mark it used."""
-    now = now or timezone.now()
+def check(request: HttpRequest, *, touch: bool = True) -> Ending | None:
+    """Whether the signed-in request's session has run out (idle or too old); else mark it used.
+
+    With touch=False (the page asking how long it has left) the request does not count as use.
+    """
+    now = timezone.now()
     started, last_seen = request.session.get(STARTED), request.session.get(LAST_SEEN)
     if started is None or last_seen is None:
         # Signed in by other means than the sign-in view's signal (e.g. a test's force_login).
@@ -105,12 +108,23 @@ def check(request: HttpRequest, *, now: datetime | None = None) -> Ending | None
         return Ending.LIFETIME
     if now.timestamp() - last_seen > idle_timeout().total_seconds():
         return Ending.IDLE
-    if now.timestamp() - last_seen >= TOUCH_EVERY.total_seconds():
-        request.session[LAST_SEEN] = now.timestamp()
-        SignedInSession.objects.filter(session_key=request.session.session_key).update(
-            last_seen_at=now
-        )
+    if touch and now.timestamp() - last_seen >= TOUCH_EVERY.total_seconds():
+        mark_used(request)
     return None
+
+
+def mark_used(request: HttpRequest) -> None:
+    now = timezone.now()
+    request.session[LAST_SEEN] = now.timestamp()
+    SignedInSession.objects.filter(session_key=request.session.session_key).update(last_seen_at=now)
+
+
+def idle_seconds_left(request: HttpRequest) -> int:
+    """How long the signed-in session has before its idle timeout (or its lifetime, if sooner)."""
+    now = timezone.now().timestamp()
+    idle_end = request.session.get(LAST_SEEN, now) + idle_timeout().total_seconds()
+    lifetime_end = request.session.get(STARTED, now) + lifetime().total_seconds()
+    return max(0, int(min(idle_end, lifetime_end) - now))
 
 
 def end_current(request: HttpRequest, ending: Ending) -> None:

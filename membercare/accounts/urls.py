@@ -4,6 +4,7 @@ from membercare.accounts import views
 
 urlpatterns = [
     path("password/", views.password_change, name="password-change"),
+    path("session/", views.session_status, name="session-status"),
     path("sign-ins/", views.sign_ins, name="sign-ins"),
     path("sign-ins/sessions/<int:session_id>/end/", views.session_end, name="session-end"),
     path("sign-ins/unlock/", views.unlock, name="unlock"),

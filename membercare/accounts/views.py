@@ -4,14 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from membercare.access.capabilities import Cap
-from membercare.access.policy import requires, signed_in
+from membercare.access.policy import public, requires, signed_in
 from membercare.accounts import lockout, sessions
 from membercare.accounts.forms import UnlockForm
 from membercare.accounts.models import SignedInSession
@@ -36,12 +36,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        user, session = self.request.user, self.request.session
-        kept_key = session.session_key
-        others = sessions.active(user=user).exclude(session_key=kept_key)
+        others = sessions.active(user=self.request.user).exclude(
+            session_key=self.request.session.session_key
+        )
         other_ids = list(others.values_list("pk", flat=True))
         response = super().form_valid(form)  # keeps this session signed in, under a new key
-        sessions.rekey(old=kept_key, new=session.session_key)
         ended = sessions.end_sessions(
             SignedInSession.objects.filter(pk__in=other_ids),
             ending=Ending.PASSWORD_CHANGED,
@@ -54,6 +53,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = signed_in(PasswordChangeView.as_view())
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long this session has left before its idle timeout; a POST counts as activity.
+
+    For the page's warning before the timeout (static/js/session.js). Public, so that a signed-out
+    page hears `signed_in: false` instead of a redirect to the sign-in page.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False})
+    if request.method == "POST":
+        sessions.mark_used(request)
+    return JsonResponse({"signed_in": True, "seconds_left": sessions.idle_seconds_left(request)})
 
 
 @requires(Cap.GROUPS)

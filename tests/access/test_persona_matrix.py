@@ -81,6 +81,7 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "audit-export": ({}, "GET", {}, {"admin"}, {200}),
     "login": ({}, "GET,POST", {}, EVERYONE, {200}),
     "password-change": ({}, "GET,POST", {}, ALL_SIGNED_IN, {200}),
+    "session-status": ({}, "GET,POST", {}, EVERYONE, {200}),
     "sign-ins": ({}, "GET", {}, {"admin"}, {200}),
     "session-end": ({"session_id": "session"}, "POST", {}, {"admin"}, {303}),
     "unlock": ({}, "POST", {"kind": "username", "value": "agent"}, {"admin"}, {303}),

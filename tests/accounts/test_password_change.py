@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -35,7 +36,10 @@ def test_a_user_changes_their_password_and_their_other_sessions_end(manager: Any
     assert (event.actor_username, event.detail) == ("manager", {"sessions": 1})
     assert NEW not in str(event.detail)
     # This session is still listed as active, under its new key.
-    assert SignedInSession.objects.get().session_key == here.cookies["sessionid"].value
+    assert (
+        SignedInSession.objects.get().session_key
+        == here.cookies[settings.SESSION_COOKIE_NAME].value
+    )
 
 
 @pytest.mark.django_db

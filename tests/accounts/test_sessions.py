@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from membercare.accounts.models import SignedInSession
+from membercare.accounts.session_store import SessionStore as MembercareSessionStore
 from membercare.audit.models import Action, AuditEvent
 from tests.conftest import PASSWORD
 
@@ -79,13 +81,13 @@ def test_an_htmx_request_on_an_expired_session_sends_the_browser_to_sign_in(mana
 @pytest.mark.django_db
 def test_signing_out_ends_the_session_on_the_server(manager: Any):
     client = signed_in_by_password()
-    key = client.cookies["sessionid"].value
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     client.post(reverse("logout"))
 
     assert not SessionStore().exists(key)
     replay = Client()
-    replay.cookies["sessionid"] = key  # the old cookie, replayed
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key  # the old cookie, replayed
     assert not is_signed_in(replay)
     assert not SignedInSession.objects.exists()
 
@@ -157,3 +159,63 @@ def test_the_list_leaves_out_sessions_that_ran_out(manager: Any, group_admin_cli
     with time_machine.travel(start, tick=False):
         signed_in_by_password()
     assertNotContains(group_admin_client.get(reverse("sign-ins")), "End session of manager")
+
+
+# The page's idle warning asks the server how long is left (static/js/session.js).
+
+
+@pytest.mark.django_db
+def test_asking_how_long_is_left_is_not_activity(manager: Any):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_password()
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        answer = client.get(reverse("session-status")).json()
+    assert answer == {"signed_in": True, "seconds_left": 20 * 60}
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        assert client.get(reverse("session-status")).json() == {"signed_in": False}
+    assert AuditEvent.objects.get(action=Action.SESSION_ENDED).outcome == "idle"
+
+
+@pytest.mark.django_db
+def test_stay_signed_in_counts_as_activity(manager: Any):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_password()
+    with time_machine.travel(start + timedelta(minutes=28), tick=False):
+        answer = client.post(reverse("session-status")).json()
+    assert answer == {"signed_in": True, "seconds_left": 30 * 60}
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        assert is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_the_time_left_is_the_lifetimes_when_that_comes_first(manager: Any):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_password()
+    for minutes in range(20, 11 * 60 + 50, 20):  # in use all day, last at 11:40
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert is_signed_in(client)
+    with time_machine.travel(start + timedelta(hours=11, minutes=50), tick=False):
+        assert client.get(reverse("session-status")).json()["seconds_left"] == 10 * 60
+
+
+def test_a_signed_out_page_hears_so_without_a_redirect(anonymous_client: Client):
+    response = anonymous_client.get(reverse("session-status"))
+    assert (response.status_code, response.json()) == (200, {"signed_in": False})
+
+
+@pytest.mark.django_db
+def test_the_index_follows_a_session_whose_key_changes(manager: Any, group_admin_client: Client):
+    """Django gives a session a new key when its privilege changes (a second factor passed)."""
+    client = signed_in_by_password()
+    store = MembercareSessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+    store.load()
+    store.cycle_key()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+
+    assert SignedInSession.objects.get(user=manager).session_key == store.session_key
+    session = SignedInSession.objects.get(user=manager)
+    group_admin_client.post(reverse("session-end", args=[session.pk]))
+    assert not is_signed_in(client)
