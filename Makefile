@@ -45,12 +45,20 @@ run: $(BIN)/.installed .env
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk; }
 
-test: $(BIN)/.installed browser
+# The OpenID provider the single sign-on tests run (panva's oidc-provider, pinned exactly; no lock
+# file: tests/sso/provider/.npmrc).
+SSO_PROVIDER := tests/sso/provider
+$(SSO_PROVIDER)/node_modules/.installed: $(SSO_PROVIDER)/package.json
+	cd $(SSO_PROVIDER) && npm install --no-audit --no-fund
+	touch $@
+
+test: $(BIN)/.installed browser $(SSO_PROVIDER)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The inner loop: every test but those that start the sandbox server or drive the browser.
+# The inner loop: every test but those that start the sandbox or the OpenID provider, or drive the
+# browser.
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not sandbox and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not sandbox and not browser and not sso" $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

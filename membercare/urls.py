@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("membercare.lookup.urls")),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", signed_in(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/sso/", include("membercare.sso.urls")),
     path("accounts/", include("membercare.accounts.urls")),
     path("accounts/", include("membercare.mfa.urls")),
     path("access/", include("membercare.access.urls")),

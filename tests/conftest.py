@@ -28,10 +28,13 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`sandbox` on every test that starts the sandbox process (through `sandbox_url` or
-    `live_upstream`), `browser` on everything under tests/browser: `make test-fast` skips both."""
+    `live_upstream`), `sso` on every test that starts the OpenID provider (tests/sso/conftest.py),
+    `browser` on everything under tests/browser: `make test-fast` skips all three."""
     for item in items:
         if "sandbox_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.sandbox)
+        if "openid_provider" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.sso)
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.browser)
 

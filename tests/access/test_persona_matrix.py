@@ -80,6 +80,10 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "audit": ({}, "GET", {}, {"admin"}, {200}),
     "audit-export": ({}, "GET", {}, {"admin"}, {200}),
     "login": ({}, "GET,POST", {}, EVERYONE, {200}),
+    # Single sign-on is off in the test settings, and its pages are then not there (404): tests/sso/
+    # signs in through them with a real provider.
+    "sso-start": ({}, "GET", {}, EVERYONE, {404}),
+    "sso-callback": ({}, "GET", {}, EVERYONE, {404}),
     "password-change": ({}, "GET,POST", {}, ALL_SIGNED_IN, {200}),
     "session-status": ({}, "GET,POST", {}, EVERYONE, {200}),
     "sign-ins": ({}, "GET", {}, {"admin"}, {200}),

@@ -43,4 +43,10 @@ def test_policies_are_capabilities_or_the_two_named_exceptions():
 def test_only_sign_in_and_the_sandbox_are_public():
     """And the session's time left, which says only "signed out" to a signed-out page."""
     public = sorted(route for route, policy in declared_views() if policy == PUBLIC)
-    assert public == ["accounts/login/", "accounts/session/", "sandbox/v1.1/customer/get"]
+    assert public == [
+        "accounts/login/",
+        "accounts/session/",
+        "accounts/sso/authenticate/",
+        "accounts/sso/callback/",
+        "sandbox/v1.1/customer/get",
+    ]
