@@ -89,23 +89,22 @@ class FernetSerializer:
 class EncryptedRedisCacheClient(RedisCacheClient):
     """Django's Redis client, with a value that does not decrypt read as a miss."""
 
-    def get(self, key: str, default: Any) -> Any:
+    def get(self, key: Any, default: Any) -> Any:
         try:
             return super().get(key, default)
         except Undecryptable:
             return default
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+    def get_many(self, keys: Iterable[Any]) -> dict[Any, Any]:
         keys = list(keys)
-        found: dict[str, Any] = {}
-        for key, raw in zip(keys, self.get_client(None).mget(keys), strict=True):
-            if raw is None:
-                continue
-            try:
-                found[key] = self._serializer.loads(raw)
-            except Undecryptable:
-                continue
-        return found
+        try:
+            return super().get_many(keys)
+        except Undecryptable:  # one of them is junk: read them one by one, the junk a miss
+            found = {key: self.get(key, _MISSING) for key in keys}
+            return {key: value for key, value in found.items() if value is not _MISSING}
+
+
+_MISSING = object()
 
 
 class EncryptedRedisCache(RedisCache):
@@ -114,4 +113,4 @@ class EncryptedRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = EncryptedRedisCacheClient
-        self._options = {"serializer": FernetSerializer, **self._options}
+        self._options: dict[str, Any] = {"serializer": FernetSerializer, **self._options}
