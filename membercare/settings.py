@@ -135,11 +135,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Local accounts' passwords: long (ASVS asks 12 at least), not like the user's name or email,
+# not a common password, nor one dressed up with digits and symbols (membercare/passwords.py).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "membercare.passwords.CommonWordValidator"},
 ]
 # Demo users (`manage.py demo_users`, run by `make run`) sign in with this password.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="membercare-demo")

@@ -5,7 +5,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
 from membercare.access.models import StaffProfile
@@ -23,8 +25,17 @@ class Command(BaseCommand):
     help = "Create the demo users agent, manager and admin (password from DEMO_PASSWORD)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ensure_default_groups()
         User = get_user_model()
+        # The same rules as every local account, checked before anything is written: a demo
+        # admin with a weak password is an admin anyone can guess. The default passes them.
+        for username, (_, _, fields) in DEMO_USERS.items():
+            try:
+                validate_password(settings.DEMO_PASSWORD, User(username=username, **fields))
+            except ValidationError as error:
+                raise CommandError(
+                    f"DEMO_PASSWORD is refused: {' '.join(error.messages)}"
+                ) from None
+        ensure_default_groups()
         for username, (group, store_code, fields) in DEMO_USERS.items():
             user, created = User.objects.update_or_create(username=username, defaults=fields)
             user.set_password(settings.DEMO_PASSWORD)
