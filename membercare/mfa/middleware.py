@@ -40,7 +40,9 @@ class RequireSecondFactorMiddleware:
         user: Any = request.user
         if not user.is_authenticated or _allowed_while_pending(request, view_func):
             return None
-        if user.is_verified() or not services.must_use_mfa(user=user, viewer=viewer_of(request)):
+        # Who must use one first: their viewer is computed once per request anyway, while
+        # is_verified() loads the session's device.
+        if not services.must_use_mfa(user=user, viewer=viewer_of(request)) or user.is_verified():
             return None
         step = reverse("mfa-verify" if services.app_device(user=user) else "mfa-setup")
         if getattr(request, "htmx", False):
