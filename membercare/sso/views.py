@@ -64,6 +64,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return refused(request, Refusal.PROVIDER_ERROR)
         if flow is None or not request.GET.get("code"):
             return refused(request, Refusal.EXPIRED)
+        if request.GET.get("iss", settings.OIDC_ISSUER) != settings.OIDC_ISSUER:
+            # RFC 9207: an answer from another provider than the one we sent the user to.
+            return refused(request, Refusal.BAD_TOKEN)
         try:
             user, tokens = SSOBackend().sign_in(
                 request,

@@ -1,6 +1,7 @@
 """Signing in through a real OpenID provider: accounts, group mapping, the store claim, refusals."""
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -197,6 +198,20 @@ def test_a_provider_gone_between_its_sign_in_and_our_callback_gives_a_clear_page
 
     assert response.status_code == 503
     assert b"could not be reached" in response.content
+    assert signed_in_user(client) is None
+
+
+def test_a_callback_naming_another_issuer_is_refused(sso: Provider):
+    sso.account("ann", groups=["cc-agents"])
+    client = Client()
+    start = client.get("/accounts/sso/authenticate/")
+    back = at_the_provider(start["Location"], login="ann")
+    assert f"iss={quote(sso.issuer, safe='')}" in back  # oidc-provider sends it (RFC 9207)
+    forged = back.replace(quote(sso.issuer, safe=""), quote("https://other.example", safe=""))
+
+    response = client.get(forged.removeprefix("http://testserver"))
+
+    assert response.status_code == 400
     assert signed_in_user(client) is None
 
 
