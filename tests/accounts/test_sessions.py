@@ -18,7 +18,7 @@ from membercare.audit.models import Action, AuditEvent
 from tests.conftest import PASSWORD
 
 HOME = "/"
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/"}
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
 
 
 def signed_in_by_password(username: str = "manager") -> Client:
@@ -71,7 +71,7 @@ def test_an_htmx_request_on_an_expired_session_sends_the_browser_to_sign_in(mana
     with time_machine.travel(start, tick=False):
         client = signed_in_by_password()
     with time_machine.travel(start + timedelta(hours=1), tick=False):
-        response = client.get(reverse("customer-tiers", args=[50000002]), **HTMX)
+        response = client.get(reverse("customer-tiers", args=[50000002]), headers=HTMX)
 
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("login"))
@@ -213,6 +213,7 @@ def test_the_index_follows_a_session_whose_key_changes(manager: Any, group_admin
     store = MembercareSessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
     store.load()
     store.cycle_key()
+    assert store.session_key is not None
     client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
 
     assert SignedInSession.objects.get(user=manager).session_key == store.session_key
