@@ -33,6 +33,7 @@ class Ending(StrEnum):
     IDLE = "idle"
     LIFETIME = "lifetime"
     BY_ADMIN = "by_admin"
+    BY_USER = "by_user"  # from another of their sessions
     DEACTIVATED = "deactivated"
     NO_ACCESS = "no_access"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
@@ -46,6 +47,7 @@ MESSAGES = {
     Ending.IDLE: "You were signed out after {idle} minutes without activity. Please sign in again.",
     Ending.LIFETIME: "Your session reached its {hours}-hour limit. Please sign in again.",
     Ending.BY_ADMIN: "An administrator ended your session.",
+    Ending.BY_USER: "You signed this session out from another one.",
     Ending.DEACTIVATED: "Your account was deactivated.",
     Ending.NO_ACCESS: "You no longer hold any access to membercare.",
     Ending.PASSWORD_CHANGED: "Your password was changed in another session.",

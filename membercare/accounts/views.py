@@ -77,6 +77,18 @@ def session_status(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"signed_in": True, "seconds_left": sessions.idle_seconds_left(request)})
 
 
+@signed_in
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    """Sign out everywhere else (a forgotten shared computer, a lost laptop)."""
+    others = sessions.active(user=request.user).exclude(session_key=request.session.session_key)
+    ended = sessions.end_sessions(others, ending=Ending.BY_USER, request=request)
+    messages.success(
+        request, f"Signed out {ended} other session(s)." if ended else "No other sessions."
+    )
+    return HttpResponseRedirect(reverse("mfa-security") + "#sessions", status=303)
+
+
 @requires(Cap.GROUPS)
 @require_GET
 def sign_ins(request: HttpRequest) -> TemplateResponse:

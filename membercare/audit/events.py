@@ -8,7 +8,9 @@ kept as a keyed hash. `detail` is for small, fixed facts; by convention its keys
 - `field`: the field revealed or verified (reveal, verify), e.g. "mobile"
 - `reason`: the reason typed for a reveal (shown to auditors, never exported)
 - `change`: a description of a group change (group_change)
-- `username`: the username typed at a failed sign-in (sign_in_failed)
+- `username`: the username typed at a failed sign-in (sign_in_failed), or the member of staff
+  whose session ended, lockout was lifted or second factor was reset
+- `via`: how someone signed in (sign_in): "password" or "sso"
 
 Never put an identifier's value, a name, an email or a phone number in `detail`.
 """

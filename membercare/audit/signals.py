@@ -15,8 +15,13 @@ from membercare.audit.models import Action
 MAX_USERNAME_LENGTH = 150
 
 
+SSO_BACKEND = "membercare.sso.backend.SSOBackend"
+
+
 def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    record(request, action=Action.SIGN_IN, actor=user)
+    """How they signed in: Django's login() has set the backend that took them."""
+    via = "sso" if getattr(user, "backend", "") == SSO_BACKEND else "password"
+    record(request, action=Action.SIGN_IN, actor=user, detail={"via": via})
 
 
 def on_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from membercare.access.capabilities import Cap
 from membercare.access.policy import requires, signed_in, viewer_of
+from membercare.accounts import sessions
 from membercare.http import HtmxHttpRequest
 from membercare.mfa import services
 from membercare.mfa.forms import AppCodeForm, RecoveryCodeForm
@@ -195,6 +196,9 @@ def _security_page(
         "device": device,
         "codes_left": services.recovery_codes_left(user=user) if device else 0,
         "form": form,
+        # The page is the user's one place for their own sign-in: sessions and password too.
+        "own_sessions": sessions.active(user=user),
+        "current_key": request.session.session_key,
     }
     return TemplateResponse(request, SECURITY_PAGE, context, status=status)
 

@@ -220,3 +220,18 @@ def test_the_index_follows_a_session_whose_key_changes(manager: Any, group_admin
     session = SignedInSession.objects.get(user=manager)
     group_admin_client.post(reverse("session-end", args=[session.pk]))
     assert not is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_a_user_sees_where_they_are_signed_in_and_signs_out_everywhere_else(manager: Any):
+    here, elsewhere = signed_in_by_password(), signed_in_by_password()
+    page = here.get(reverse("mfa-security"))
+    assertContains(page, "This browser", count=1)
+    assertContains(page, "Sign out everywhere else")
+
+    response = here.post(reverse("end-other-sessions"), follow=True)
+
+    assertContains(response, "Signed out 1 other session(s).")
+    assert is_signed_in(here)
+    assert not is_signed_in(elsewhere)
+    assert AuditEvent.objects.get(action=Action.SESSION_ENDED).outcome == "by_user"

@@ -23,6 +23,7 @@ def test_signing_in_writes_one_sign_in_event(client, agent):
     assert event.actor == agent
     assert event.actor_username == "agent"
     assert event.ip == "127.0.0.1"
+    assert event.detail == {"via": "password"}
 
 
 def test_signing_out_writes_one_sign_out_event(agent):

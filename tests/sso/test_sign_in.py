@@ -44,7 +44,8 @@ def test_an_agent_signs_in_and_lands_in_call_center_agents(sso: Provider):
     assert groups_of(user) == {AGENTS}  # "x" is not in the map: ignored
     assert not user.has_usable_password()  # only ever signs in through the provider
     assert SSOIdentity.objects.get(user=user).subject == "ann"
-    assert AuditEvent.objects.filter(action=Action.SIGN_IN, actor=user).count() == 1
+    sign_in = AuditEvent.objects.get(action=Action.SIGN_IN, actor=user)
+    assert sign_in.detail == {"via": "sso"}
 
 
 def test_the_tokens_stay_on_the_server(sso: Provider):
