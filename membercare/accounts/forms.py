@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 
@@ -6,3 +8,36 @@ class UnlockForm(forms.Form):
 
     kind = forms.ChoiceField(choices=[("username", "username"), ("address", "address")])
     value = forms.CharField(max_length=150)
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The user's current password, asked again before they end their other sessions."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
+class EndSessionsForm(forms.Form):
+    """Whose sessions an admin ends at once: one user's, or everyone's but their own."""
+
+    username = forms.CharField(max_length=150, required=False)
+    everyone = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("username") and not cleaned.get("everyone"):
+            raise forms.ValidationError("Say whose sessions to end.")
+        return cleaned

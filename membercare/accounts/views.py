@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from membercare.access.capabilities import Cap
 from membercare.access.policy import public, requires, signed_in
 from membercare.accounts import lockout, sessions
-from membercare.accounts.forms import UnlockForm
+from membercare.accounts.forms import ConfirmPasswordForm, EndSessionsForm, UnlockForm
 from membercare.accounts.models import SignedInSession
 from membercare.accounts.sessions import Ending
 from membercare.audit.events import record
@@ -80,12 +80,21 @@ def session_status(request: HttpRequest) -> JsonResponse:
 @signed_in
 @require_POST
 def end_other_sessions(request: HttpRequest) -> HttpResponse:
-    """Sign out everywhere else (a forgotten shared computer, a lost laptop)."""
-    others = sessions.active(user=request.user).exclude(session_key=request.session.session_key)
+    """Sign out everywhere else (a forgotten shared computer, a lost laptop).
+
+    A local user types their password again first, so that a session left open somewhere cannot
+    sign its owner out of the others; an SSO user has no password here to type.
+    """
+    user: Any = request.user
+    if user.has_usable_password():
+        form = ConfirmPasswordForm(request.POST, user=user)
+        if not form.is_valid():
+            messages.error(request, "Type your password to sign out your other sessions.")
+            return HttpResponseRedirect(reverse("mfa-security") + "#sessions", status=303)
+    others = sessions.active(user=user).exclude(session_key=request.session.session_key)
     ended = sessions.end_sessions(others, ending=Ending.BY_USER, request=request)
-    messages.success(
-        request, f"Signed out {ended} other session(s)." if ended else "No other sessions."
-    )
+    said = f"Signed out {ended} other session(s)." if ended else "No other sessions to sign out."
+    messages.success(request, said)
     return HttpResponseRedirect(reverse("mfa-security") + "#sessions", status=303)
 
 
@@ -115,6 +124,23 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
         one = SignedInSession.objects.filter(pk=session.pk)
         sessions.end_sessions(one, ending=Ending.BY_ADMIN, request=request)
         messages.success(request, f"Ended a session of {username}.")
+    return HttpResponseRedirect(reverse("sign-ins"), status=303)
+
+
+@requires(Cap.GROUPS)
+@require_POST
+def sessions_end(request: HttpRequest) -> HttpResponse:
+    """End every session of one user, or of everyone but the admin (a suspected compromise)."""
+    form = EndSessionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whose sessions to end.")
+        return HttpResponseRedirect(reverse("sign-ins"), status=303)
+    chosen = sessions.active().exclude(session_key=request.session.session_key)
+    if not form.cleaned_data["everyone"]:
+        chosen = chosen.filter(user__username=form.cleaned_data["username"])
+    ended = sessions.end_sessions(chosen, ending=Ending.BY_ADMIN, request=request)
+    whose = "everyone else" if form.cleaned_data["everyone"] else form.cleaned_data["username"]
+    messages.success(request, f"Ended {ended} session(s) of {whose}.")
     return HttpResponseRedirect(reverse("sign-ins"), status=303)
 
 

@@ -89,6 +89,7 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "end-other-sessions": ({}, "POST", {}, ALL_SIGNED_IN, {303}),
     "sign-ins": ({}, "GET", {}, {"admin"}, {200}),
     "session-end": ({"session_id": "session"}, "POST", {}, {"admin"}, {303}),
+    "sessions-end": ({}, "POST", {"username": "agent"}, {"admin"}, {303}),
     "unlock": ({}, "POST", {"kind": "username", "value": "agent"}, {"admin"}, {303}),
     # The personas' sessions are verified already: the steps send them on.
     "mfa-setup": ({}, "GET,POST", {}, ALL_SIGNED_IN, {302}),

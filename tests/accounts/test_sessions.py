@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from membercare.accounts.models import SignedInSession
 from membercare.accounts.session_store import SessionStore as MembercareSessionStore
 from membercare.audit.models import Action, AuditEvent
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, signed_in
 
 HOME = "/"
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
@@ -229,9 +229,58 @@ def test_a_user_sees_where_they_are_signed_in_and_signs_out_everywhere_else(mana
     assertContains(page, "This browser", count=1)
     assertContains(page, "Sign out everywhere else")
 
-    response = here.post(reverse("end-other-sessions"), follow=True)
+    refused = here.post(reverse("end-other-sessions"), {"password": "not it"}, follow=True)
+    assertContains(refused, "Type your password to sign out your other sessions.")
+    assert is_signed_in(elsewhere)
+
+    response = here.post(reverse("end-other-sessions"), {"password": PASSWORD}, follow=True)
 
     assertContains(response, "Signed out 1 other session(s).")
     assert is_signed_in(here)
     assert not is_signed_in(elsewhere)
     assert AuditEvent.objects.get(action=Action.SESSION_ENDED).outcome == "by_user"
+
+
+@pytest.mark.django_db
+def test_an_sso_user_signs_out_everywhere_else_without_a_password(manager: Any):
+    manager.set_unusable_password()
+    manager.save()
+    here, elsewhere = signed_in(manager), signed_in(manager)
+
+    here.post(reverse("end-other-sessions"))
+
+    assert is_signed_in(here)
+    assert not is_signed_in(elsewhere)
+
+
+@pytest.mark.django_db
+def test_an_admin_ends_every_session_of_one_user(manager: Any, agent: Any, group_admin_client):
+    first, second, other = signed_in_by_password(), signed_in_by_password(), signed_in(agent)
+    page = group_admin_client.get(reverse("sign-ins"))
+    assertContains(page, "End all 2 sessions of manager")
+
+    response = group_admin_client.post(
+        reverse("sessions-end"), {"username": "manager"}, follow=True
+    )
+
+    assertContains(response, "Ended 2 session(s) of manager.")
+    assert not is_signed_in(first)
+    assert not is_signed_in(second)
+    assert is_signed_in(other)
+
+
+@pytest.mark.django_db
+def test_an_admin_ends_every_session_but_their_own(manager: Any, agent: Any, group_admin_client):
+    mine, theirs = group_admin_client, [signed_in_by_password(), signed_in(agent)]
+    mine.get(HOME)
+
+    mine.post(reverse("sessions-end"), {"everyone": "on"})
+
+    assert is_signed_in(mine)
+    assert not any(is_signed_in(client) for client in theirs)
+
+
+@pytest.mark.django_db
+def test_ending_sessions_without_saying_whose_is_a_message(group_admin_client: Client):
+    response = group_admin_client.post(reverse("sessions-end"), {}, follow=True)
+    assertContains(response, "Say whose sessions to end.")
