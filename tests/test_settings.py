@@ -9,8 +9,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 
-def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    code = "from django.conf import settings; settings.SECRET_KEY; print(settings.DEBUG)"
+def run_settings(env: dict[str, str], *, code: str = "") -> subprocess.CompletedProcess[str]:
+    """The settings imported in a fresh process with only `env`; by default, prints DEBUG."""
+    code = code or "from django.conf import settings; settings.SECRET_KEY; print(settings.DEBUG)"
     return subprocess.run(
         [sys.executable, "-c", code],
         env={
@@ -58,19 +59,8 @@ def settings_of(env: dict[str, str], *names: str) -> dict[str, object]:
         "import json; from django.conf import settings; "
         f"print(json.dumps({{name: getattr(settings, name) for name in {list(names)!r}}}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            "DJANGO_SETTINGS_MODULE": "membercare.settings",
-            "ENV_FILE": "/dev/null",
-            "PATH": "/usr/bin:/bin",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        check=True,
-    )
+    result = run_settings(env, code=code)
+    result.check_returncode()
     return json.loads(result.stdout)
 
 

@@ -1,6 +1,6 @@
 """Sessions end when idle, at their lifetime, on sign-out, and at once when a user loses access."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -28,6 +28,13 @@ def signed_in_by_password(username: str = "manager") -> Client:
     return client
 
 
+def signed_in_now() -> tuple[datetime, Client]:
+    """A manager's sign-in, and its moment, for a test that then moves the clock from there."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        return start, signed_in_by_password()
+
+
 def is_signed_in(client: Client) -> bool:
     response = client.get(HOME)
     return response.status_code == 200
@@ -35,9 +42,7 @@ def is_signed_in(client: Client) -> bool:
 
 @pytest.mark.django_db
 def test_a_session_ends_after_thirty_idle_minutes(manager: Any):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client = signed_in_by_password()
+    start, client = signed_in_now()
     with time_machine.travel(start + timedelta(minutes=29), tick=False):
         assert is_signed_in(client)
     with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
@@ -54,9 +59,7 @@ def test_a_session_ends_after_thirty_idle_minutes(manager: Any):
 
 @pytest.mark.django_db
 def test_activity_keeps_a_session_alive_until_its_twelve_hour_lifetime(manager: Any):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client = signed_in_by_password()
+    start, client = signed_in_now()
     for minutes in range(20, 12 * 60, 20):  # a request every 20 minutes, all day
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
             assert is_signed_in(client), f"signed out after {minutes} minutes of use"
@@ -67,9 +70,7 @@ def test_activity_keeps_a_session_alive_until_its_twelve_hour_lifetime(manager: 
 
 @pytest.mark.django_db
 def test_an_htmx_request_on_an_expired_session_sends_the_browser_to_sign_in(manager: Any):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client = signed_in_by_password()
+    start, client = signed_in_now()
     with time_machine.travel(start + timedelta(hours=1), tick=False):
         response = client.get(reverse("customer-tiers", args=[50000002]), headers=HTMX)
 
@@ -166,9 +167,7 @@ def test_the_list_leaves_out_sessions_that_ran_out(manager: Any, group_admin_cli
 
 @pytest.mark.django_db
 def test_asking_how_long_is_left_is_not_activity(manager: Any):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client = signed_in_by_password()
+    start, client = signed_in_now()
     with time_machine.travel(start + timedelta(minutes=10), tick=False):
         answer = client.get(reverse("session-status")).json()
     assert answer == {"signed_in": True, "seconds_left": 20 * 60}
@@ -179,9 +178,7 @@ def test_asking_how_long_is_left_is_not_activity(manager: Any):
 
 @pytest.mark.django_db
 def test_stay_signed_in_counts_as_activity(manager: Any):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client = signed_in_by_password()
+    start, client = signed_in_now()
     with time_machine.travel(start + timedelta(minutes=28), tick=False):
         answer = client.post(reverse("session-status")).json()
     assert answer == {"signed_in": True, "seconds_left": 30 * 60}
@@ -191,9 +188,7 @@ def test_stay_signed_in_counts_as_activity(manager: Any):
 
 @pytest.mark.django_db
 def test_the_time_left_is_the_lifetimes_when_that_comes_first(manager: Any):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client = signed_in_by_password()
+    start, client = signed_in_now()
     for minutes in range(20, 11 * 60 + 50, 20):  # in use all day, last at 11:40
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
             assert is_signed_in(client)
