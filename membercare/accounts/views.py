@@ -90,12 +90,12 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
         form = ConfirmPasswordForm(request.POST, user=user)
         if not form.is_valid():
             messages.error(request, "Type your password to sign out your other sessions.")
-            return HttpResponseRedirect(reverse("mfa-security") + "#sessions", status=303)
+            return _back_to("mfa-security", "#sessions")
     others = sessions.active(user=user).exclude(session_key=request.session.session_key)
     ended = sessions.end_sessions(others, ending=Ending.BY_USER, request=request)
     said = f"Signed out {ended} other session(s)." if ended else "No other sessions to sign out."
     messages.success(request, said)
-    return HttpResponseRedirect(reverse("mfa-security") + "#sessions", status=303)
+    return _back_to("mfa-security", "#sessions")
 
 
 @requires(Cap.GROUPS)
@@ -124,7 +124,7 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
         one = SignedInSession.objects.filter(pk=session.pk)
         sessions.end_sessions(one, ending=Ending.BY_ADMIN, request=request)
         messages.success(request, f"Ended a session of {username}.")
-    return HttpResponseRedirect(reverse("sign-ins"), status=303)
+    return _back_to("sign-ins")
 
 
 @requires(Cap.GROUPS)
@@ -134,14 +134,14 @@ def sessions_end(request: HttpRequest) -> HttpResponse:
     form = EndSessionsForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say whose sessions to end.")
-        return HttpResponseRedirect(reverse("sign-ins"), status=303)
+        return _back_to("sign-ins")
     chosen = sessions.active().exclude(session_key=request.session.session_key)
     if not form.cleaned_data["everyone"]:
         chosen = chosen.filter(user__username=form.cleaned_data["username"])
     ended = sessions.end_sessions(chosen, ending=Ending.BY_ADMIN, request=request)
     whose = "everyone else" if form.cleaned_data["everyone"] else form.cleaned_data["username"]
     messages.success(request, f"Ended {ended} session(s) of {whose}.")
-    return HttpResponseRedirect(reverse("sign-ins"), status=303)
+    return _back_to("sign-ins")
 
 
 @requires(Cap.GROUPS)
@@ -150,9 +150,14 @@ def unlock(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a lockout to lift.")
-        return HttpResponseRedirect(reverse("sign-ins"), status=303)
+        return _back_to("sign-ins")
     kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
     lockout.unlock(kind=kind, value=value)
     record(request, action=Action.UNLOCKED, detail={"kind": kind, "value": value[:150]})
     messages.success(request, f"Lifted the lockout of {kind} {value}.")
-    return HttpResponseRedirect(reverse("sign-ins"), status=303)
+    return _back_to("sign-ins")
+
+
+def _back_to(name: str, fragment: str = "") -> HttpResponseRedirect:
+    """After a change, the page it was made from (303: the browser GETs it)."""
+    return HttpResponseRedirect(reverse(name) + fragment, status=303)
