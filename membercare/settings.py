@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "membercare.capillary",
     "membercare.sandbox",
     "membercare.access",
@@ -173,7 +172,6 @@ OTP_TOTP_ISSUER = "membercare"  # the name authenticator apps show
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # Django admin never shows a device's secret
 # Wrong codes back off: 1, 2, 4, 8... seconds after successive failures (django-otp's throttle).
 OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

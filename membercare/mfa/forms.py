@@ -35,15 +35,20 @@ class AppCodeForm(forms.Form):
 
 
 class RecoveryCodeForm(forms.Form):
-    """One of the ten recovery codes, with or without its hyphen, in any case."""
+    """One of the ten recovery codes, with or without its hyphens or spaces, in any case."""
 
     recovery_code = forms.CharField(
         label="Recovery code",
-        max_length=20,
+        max_length=64,  # 24 characters, with room for the hyphens and spaces people type
         strip=True,
         error_messages={"required": "Type one of your recovery codes."},
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+            attrs={
+                "class": "recovery-code",
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
         ),
     )
 
@@ -51,6 +56,8 @@ class RecoveryCodeForm(forms.Form):
         code: str = self.cleaned_data["recovery_code"]
         if not services.looks_like_recovery_code(code):
             raise forms.ValidationError(
-                "A recovery code is 8 letters and digits, like abcd-2345.", code="shape"
+                "A recovery code is 24 letters and digits in groups of four, "
+                "like abcd-efgh-jkmn-pqrs-tuvw-xyz2.",
+                code="shape",
             )
         return services.normalise_recovery_code(code)

@@ -1,7 +1,9 @@
 """The second factor: who must use one, enrolment, checking a code, recovery codes, reset.
 
-A TOTP device (an authenticator app) is the factor; a static device holds the recovery codes, each
-good once. Both are django-otp's models. Every check runs in one transaction with the device row
+A TOTP device (an authenticator app, django-otp's model) is the factor. Recovery codes, each good
+once, are our own `RecoveryCode` rows holding only a keyed hash of the code (ASVS V6.5.2); a
+recovery code signs the session in as verified by the app's device, so django-otp's
+`is_verified()` has one device to know. Every check runs in one transaction with the app's row
 locked, so that two requests cannot both pass the throttle or spend the same recovery code.
 
 One throttle counts every wrong code, TOTP or recovery: the TOTP device's (django-otp's back-off,
@@ -11,6 +13,7 @@ code or a secret.
 
 import math
 import re
+import secrets
 from base64 import b32encode
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,23 +26,31 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from membercare.access.capabilities import Cap
 from membercare.access.policy import Viewer, viewer_for
 from membercare.audit.events import record
 from membercare.audit.models import Action
+from membercare.hashing import keyed_hash
+from membercare.mfa.models import RecoveryCode
 
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"
-RECOVERY_DEVICE_NAME = "Recovery codes"
+# Recovery codes use no character that reads as another (0/o, 1/i/l), in any font or case.
+RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+# 6 groups of 4 from 31 characters: 118 bits. ASVS V6.5.2 lets a lookup secret of 112 bits or more
+# be stored with a standard hash (below that it asks for a slow, salted password hash), so even
+# with the key, a copy of the table cannot be searched for the codes.
+RECOVERY_GROUPS = 6
+RECOVERY_GROUP_LENGTH = 4
+RECOVERY_HASH_PURPOSE = "mfa.recovery"
 # The capabilities that make a second factor compulsory: seeing contact details unmasked on
 # demand, and deciding who may do what.
 GUARDED = (Cap.REVEAL, Cap.GROUPS)
 
 _TOTP_CODE = re.compile(r"[0-9]{6}")
-_RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")  # django-otp's StaticToken.random_token()
+_RECOVERY_CODE = re.compile(f"[{RECOVERY_ALPHABET}]{{{RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ def enrolled_user_ids(*, users: Iterable[Any]) -> set[int]:
 
 
 def recovery_codes_left(*, user: Any) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(user=user).count()
 
 
 # Enrolment
@@ -144,24 +155,26 @@ def verify_app_code(*, user: Any, code: str, request: HttpRequest | None = None)
 
 
 def verify_recovery_code(*, user: Any, code: str, request: HttpRequest | None = None) -> Check:
-    """A recovery code passes once: it is deleted as it is accepted."""
+    """A recovery code passes once: it is deleted as it is accepted.
+
+    It passes as the app's device (the session is then verified by that device, as after a code
+    from the app), with the outcome "recovery_code". The app's row lock serialises the checks, and
+    the delete's count decides: of two requests spending one code, only one deletes a row.
+    """
     with transaction.atomic():
         app = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        wait = throttle_wait(app) if app else 0
-        if wait:
+        if app is None:  # codes come with the app and go with it (reset)
+            check = Check("failed")
+        elif wait := throttle_wait(app):
             check = Check("throttled", wait_seconds=wait)
         else:
-            static = (
-                StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-            )
-            if static is not None and static.verify_token(normalise_recovery_code(code)):
-                check = Check("recovery_code", device=static)
-                if app:
-                    app.throttle_reset()
+            spent, _ = RecoveryCode.objects.filter(user=user, digest=recovery_digest(code)).delete()
+            if spent:
+                app.throttle_reset()
+                check = Check("recovery_code", device=app)
             else:
-                if app:
-                    app.throttle_increment()
-                check = Check("failed", wait_seconds=throttle_wait(app) if app else 0)
+                app.throttle_increment()
+                check = Check("failed", wait_seconds=throttle_wait(app))
     _record_verification(request, user, check)
     return check
 
@@ -192,9 +205,22 @@ def regenerate_recovery_codes(
     return check, codes
 
 
+def new_recovery_code() -> str:
+    """24 characters from the unambiguous alphabet, by the system's CSPRNG (ASVS V6.5.3)."""
+    length = RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH
+    return "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(length))
+
+
+def recovery_digest(code: str) -> str:
+    """What the database keeps of a code: an HMAC keyed from SECRET_KEY, of the code as typed
+    with or without hyphens, in any case. (A new SECRET_KEY retires every recovery code.)"""
+    return keyed_hash(normalise_recovery_code(code), purpose=RECOVERY_HASH_PURPOSE)
+
+
 def format_recovery_code(code: str) -> str:
-    """ "abcd2345" -> "abcd-2345": easier to read and copy; typed with or without the hyphen."""
-    return f"{code[:4]}-{code[4:]}"
+    """In groups of four, "abcd-efgh-...": easier to read and copy; typed with or without them."""
+    step = RECOVERY_GROUP_LENGTH
+    return "-".join(code[i : i + step] for i in range(0, len(code), step))
 
 
 def normalise_recovery_code(text: str) -> str:
@@ -217,11 +243,12 @@ def looks_like_recovery_code(text: str) -> bool:
 
 
 def reset(*, user: Any, actor: Any, request: HttpRequest | None = None) -> int:
-    """Remove the user's devices: they enrol again at their next sign-in, and any session of
-    theirs that the removed device had verified is no longer verified. Returns how many went."""
+    """Remove the user's app and recovery codes: they enrol again at their next sign-in, and any
+    session of theirs that the removed device had verified (after a code from the app or a
+    recovery code) is no longer verified. Returns how many rows went."""
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0]
-        removed += StaticDevice.objects.filter(user=user).delete()[0]
+        removed += RecoveryCode.objects.filter(user=user).delete()[0]
     record(
         request,
         action=Action.MFA_RESET,
@@ -245,12 +272,17 @@ def _check_app_code(device: TOTPDevice, code: str) -> Check:
 
 
 def _replace_recovery_codes(user: Any) -> list[str]:
-    static = StaticDevice.objects.filter(user=user).order_by("pk").first()
-    if static is None:
-        static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    static.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
+    """Fresh codes for the user, the old ones deleted; only their digests are stored. The codes
+    are returned to be shown once, and are not kept anywhere else."""
+    RecoveryCode.objects.filter(user=user).delete()
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODES:  # ten different codes (a repeat is all but impossible)
+        code = new_recovery_code()
+        if code not in codes:
+            codes.append(code)
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, digest=recovery_digest(code)) for code in codes
+    )
     return codes
 
 

@@ -1,6 +1,7 @@
 """The second factor: who must use one, enrolment, the verify step, recovery codes, throttling,
 what a session may do before it, an admin's reset, the audit trail and what never leaks."""
 
+import importlib
 import logging
 import re
 from base64 import b32decode
@@ -12,15 +13,17 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains
 
 from membercare.access.capabilities import AGENTS
 from membercare.audit.models import Action, AuditEvent
+from membercare.mfa.models import RecoveryCode
 from membercare.mfa.services import must_use_mfa
 from tests.access.test_persona_matrix import MEMBER, TABLE
 from tests.conftest import app_device, make_user, signed_in, totp_code
@@ -53,8 +56,14 @@ def wrong(code: str) -> str:
     return f"{(int(code) + 500_000) % 1_000_000:06d}"
 
 
+# Six groups of four, from an alphabet with no 0, o, 1, i or l.
+RECOVERY_CODE = r"[2-9a-hjkmnp-z]{4}(?:-[2-9a-hjkmnp-z]{4}){5}"
+# Right shape, but no code's: "2" is in the alphabet, and 24 of them are never drawn.
+NOT_A_CODE = "2222-2222-2222-2222-2222-2222"
+
+
 def codes_on(response: Any) -> list[str]:
-    return re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", response.text)
+    return re.findall(rf"<li>({RECOVERY_CODE})</li>", response.text)
 
 
 def enrol(client: Client) -> tuple[bytes, list[str]]:
@@ -163,7 +172,7 @@ def test_a_wrong_code_is_refused_and_nothing_is_confirmed(agent):
     assert response.status_code == 422
     assertContains(response, "That code does not match", status_code=422)
     assert not TOTPDevice.objects.filter(user=agent, confirmed=True).exists()
-    assert not StaticToken.objects.exists()
+    assert not RecoveryCode.objects.exists()
     assert client.get("/")["Location"] == SETUP
     [failed] = events(Action.MFA_FAILED)
     assert failed.outcome == "failed"
@@ -238,7 +247,7 @@ def test_wrong_recovery_codes_count_towards_the_same_throttle(agent):
     device = app_device(agent)
     client = password_only(agent)
     with time_machine.travel(NOW, tick=False):
-        client.post(VERIFY, {"recovery_code": "aaaa-aaaa"})
+        client.post(VERIFY, {"recovery_code": NOT_A_CODE})
         response = client.post(VERIFY, {"code": totp_code(device)})
     assert response.status_code == 429
 
@@ -257,6 +266,89 @@ def test_a_recovery_code_works_once_and_only_once(agent):
     again = password_only(agent).post(VERIFY, {"recovery_code": codes[3]})
     assertContains(again, "That code does not match", status_code=422)
     assert [e.outcome for e in events(Action.MFA_VERIFIED)] == ["recovery_code"]
+
+
+def test_a_recovery_code_verifies_the_session_as_the_app_would(agent):
+    _, codes = enrol(password_only(agent))
+    client = password_only(agent)
+
+    client.post(VERIFY, {"recovery_code": codes[0]})
+
+    # django-otp's is_verified() needs a device: the app's, which a reset removes.
+    app = TOTPDevice.objects.get(user=agent, confirmed=True)
+    assert client.session[DEVICE_ID_SESSION_KEY] == app.persistent_id
+    assert client.get("/").status_code == 200  # not sent back to the step
+
+
+@pytest.mark.parametrize(
+    "retype",
+    [
+        lambda code: code.replace("-", ""),
+        lambda code: code.replace("-", " "),
+        lambda code: code.upper(),
+        lambda code: f"  {code.replace('-', '').upper()}\t",
+    ],
+    ids=["no-hyphens", "spaces", "upper-case", "squashed-upper-case"],
+)
+def test_a_recovery_code_is_accepted_however_it_is_typed(agent, retype):
+    _, codes = enrol(password_only(agent))
+    assert password_only(agent).post(VERIFY, {"recovery_code": retype(codes[5])}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "abcd-efgh",
+        "abcd-efgh-jkmn-pqrs-tuvw-xyz",
+        "abcd-efgh-jkmn-pqrs-tuvw-xyz2-3456",
+        "0000-" * 5 + "0000",
+    ],
+)
+def test_a_recovery_code_of_the_wrong_shape_gets_a_clear_message_and_no_throttle(agent, typed):
+    device = app_device(agent)
+    client = password_only(agent)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(VERIFY, {"recovery_code": typed})
+        assertContains(response, "24 letters and digits in groups of four", status_code=422)
+        assert client.post(VERIFY, {"code": totp_code(device)}).status_code == 302
+    assert not events(Action.MFA_FAILED)
+
+
+def test_recovery_codes_are_long_and_drawn_from_unambiguous_characters(agent):
+    _, codes = enrol(password_only(agent))
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
+    for code in codes:
+        assert re.fullmatch(RECOVERY_CODE, code)
+        assert not set(code) & set("0o1il")
+
+
+def test_the_database_holds_no_recovery_code_in_any_readable_form(agent):
+    _, codes = enrol(password_only(agent))
+    readable = {
+        form
+        for code in codes
+        for plain in (code, code.replace("-", ""))
+        for form in (plain, plain.upper())
+    }
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM mfa_recoverycode")
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        dumped = []
+        for table in connection.introspection.table_names(cursor):
+            table_name = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT * FROM {table_name}")  # noqa: S608 - the database's own names
+            dumped.append(repr(cursor.fetchall()))
+
+    assert len(rows) == 10
+    assert {row["user_id"] for row in rows} == {agent.pk}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", row["digest"]) for row in rows)
+    assert len({row["digest"] for row in rows}) == 10
+    everything = "".join(dumped)  # every table: not in a session, the audit trail, anywhere
+    for text in readable:
+        assert text not in everything
 
 
 def test_the_verify_step_offers_app_codes_and_recovery_codes(agent):
@@ -396,10 +488,23 @@ def test_an_admin_resets_an_agents_second_factor_and_the_agent_enrols_again(
     assert response["Location"] == reverse("group", args=[group.pk])
     assertContains(group_admin_client.get(response["Location"]), "Reset the second factor of agent")
     assert not TOTPDevice.objects.filter(user=agent).exists()
+    assert not RecoveryCode.objects.filter(user=agent).exists()
     assert agent_client.get("/")["Location"] == SETUP
     [reset] = events(Action.MFA_RESET)
     assert reset.actor == group_admin
     assert reset.detail == {"username": "agent"}
+
+
+def test_a_reset_takes_the_recovery_codes_and_the_sessions_they_verified(group_admin_client, agent):
+    _, codes = enrol(password_only(agent))
+    by_code = password_only(agent)
+    assert by_code.post(VERIFY, {"recovery_code": codes[0]}).status_code == 302
+
+    group_admin_client.post(reverse("mfa-reset", args=[agent.pk]))
+
+    assert by_code.get("/")["Location"] == SETUP
+    assert not RecoveryCode.objects.filter(user=agent).exists()
+    assert password_only(agent).post(VERIFY, {"recovery_code": codes[1]})["Location"] == SETUP
 
 
 def test_only_those_who_manage_access_groups_may_reset(agent_client, manager_client, group_admin):
@@ -469,3 +574,27 @@ def test_the_secret_and_codes_are_nowhere_but_their_own_pages_and_never_in_logs_
     logged = caplog.text + "".join(str(row) for row in AuditEvent.objects.values())
     for text in (secret, grouped, key.hex(), *codes, *(c.replace("-", "") for c in codes)):
         assert text not in logged
+
+
+# The old plain-text codes
+
+
+def test_the_migration_empties_django_otps_tables_of_plain_codes(agent):
+    purge = importlib.import_module("membercare.mfa.migrations.0002_purge_plain_recovery_codes")
+    with connection.cursor() as cursor:
+        # As otp_static's tables were left behind when the app was uninstalled: a code in the clear.
+        cursor.execute(
+            "CREATE TABLE otp_static_staticdevice (id integer PRIMARY KEY, user_id integer)"
+        )
+        cursor.execute(
+            "CREATE TABLE otp_static_statictoken"
+            " (id integer PRIMARY KEY, device_id integer, token text)"
+        )
+        cursor.execute("INSERT INTO otp_static_staticdevice VALUES (1, %s)", [agent.pk])
+        cursor.execute("INSERT INTO otp_static_statictoken VALUES (1, 1, 'abcd2345')")
+
+        purge.empty_tables(connection)
+
+        for table in purge.TABLES:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the two names above
+            assert cursor.fetchone() == (0,), table
