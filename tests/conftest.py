@@ -20,7 +20,7 @@ from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
 from membercare.access.models import StaffProfile
 from membercare.access.services import ensure_default_groups
 
-pytest_plugins = ["tests.fixtures.sandbox"]
+pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.sso"]
 
 PASSWORD = "persona-password"
 BROWSER_TESTS = Path(__file__).parent / "browser"
@@ -28,7 +28,7 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`sandbox` on every test that starts the sandbox process (through `sandbox_url` or
-    `live_upstream`), `sso` on every test that starts the OpenID provider (tests/sso/conftest.py),
+    `live_upstream`), `sso` on every test that starts the OpenID provider (tests/fixtures/sso.py),
     `browser` on everything under tests/browser: `make test-fast` skips all three."""
     for item in items:
         if "sandbox_server" in getattr(item, "fixturenames", ()):

@@ -12,7 +12,7 @@ from django.test import Client
 from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
 from membercare.audit.models import Action, AuditEvent
 from membercare.sso.recheck import SESSION_KEY
-from tests.sso.conftest import Provider, point_at, sign_in_with_sso
+from tests.fixtures.sso import Provider, point_at, sign_in_with_sso
 
 User = get_user_model()
 INTERVAL = 300

@@ -13,7 +13,7 @@ from membercare.audit.models import Action, AuditEvent
 from membercare.sso.models import SSOIdentity
 from membercare.sso.recheck import SESSION_KEY
 from tests.conftest import make_user
-from tests.sso.conftest import Provider, at_the_provider, point_at, sign_in_with_sso
+from tests.fixtures.sso import Provider, at_the_provider, point_at, sign_in_with_sso
 
 User = get_user_model()
 
