@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
+from membercare.accounts import sessions
 from membercare.audit.events import record
 from membercare.audit.models import Action
 from membercare.sso import recheck
@@ -41,6 +42,7 @@ def end_session(request: HttpRequest, ending: recheck.Ending) -> None:
         record(
             request, action=Action.SESSION_ENDED, outcome=ending, detail={"reason": ending.value}
         )
+    sessions.forget(request)  # off the list of signed-in sessions, as any ended session
     request.session.flush()
     request.user = AnonymousUser()
     messages.info(request, ending.message)

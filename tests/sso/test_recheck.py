@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
+from membercare.accounts.models import SignedInSession
 from membercare.audit.models import Action, AuditEvent
 from membercare.sso.recheck import SESSION_KEY
 from tests.fixtures.sso import Provider, point_at, sign_in_with_sso
@@ -104,6 +105,7 @@ def test_a_user_disabled_at_the_provider_is_signed_out_on_the_next_recheck(
     assert response["Location"].startswith("/accounts/login/")
     assert b"no longer accepts your account" in follow.content
     assert ended_sessions() == ["sso_gone"]
+    assert not SignedInSession.objects.exists()  # no longer listed as signed in
 
 
 def test_an_htmx_request_of_a_disabled_user_sends_the_browser_to_sign_in(
