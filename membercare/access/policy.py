@@ -11,6 +11,7 @@ from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -119,11 +120,40 @@ def viewer_for_group(group: Any, *, previewer: Viewer) -> Viewer:
 
 
 def viewer_of(request: HttpRequest) -> Viewer:
-    """The request's viewer, computed once per request."""
+    """The request's viewer, computed once per request (and remembered across them)."""
     viewer = getattr(request, "_viewer", None)
     if viewer is None:
-        viewer = viewer_for(request.user)
+        viewer = _remembered_viewer(request.user)
         request._viewer = viewer  # type: ignore[attr-defined]
+    return viewer
+
+
+# A user's viewer costs three queries (their permissions, their groups', their staff profile), on
+# every request. It is kept in the cache under a generation that any change to who may do what
+# moves on (access_changed(), from membercare.access.signals): the next request of everyone reads
+# it afresh. The TTL bounds what a change made behind Django's back (raw SQL) could leave stale.
+GENERATION_KEY = "access:generation"
+REMEMBER_SECONDS = 300
+
+
+def access_changed() -> None:
+    """Forget every remembered viewer: a group, a membership, a permission or a store changed."""
+    cache.add(GENERATION_KEY, 0, None)
+    cache.incr(GENERATION_KEY)
+
+
+def _remembered_viewer(user: Any) -> Viewer:
+    if not user.is_authenticated or not user.is_active:
+        return Viewer(frozenset())
+    # The user row is read fresh on every request: its superuser flag goes in the key.
+    generation = cache.get(GENERATION_KEY, 0)
+    key = f"access:viewer:{user.pk}:{int(user.is_superuser)}:{generation}"
+    held = cache.get(key)
+    if held is not None:
+        caps, store_code = held
+        return Viewer(frozenset(Cap(cap) for cap in caps), store_code=store_code)
+    viewer = viewer_for(user)
+    cache.set(key, (sorted(viewer.capabilities), viewer.store_code), REMEMBER_SECONDS)
     return viewer
 
 
