@@ -147,6 +147,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "membercare.passwords.CommonWordValidator"},
 ]
+# Argon2id first (membercare/password_hashers.py says why); the others still verify older hashes.
+PASSWORD_HASHERS = [
+    "membercare.password_hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 # Demo users (`manage.py demo_users`, run by `make run`) sign in with this password.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="membercare-demo")
 
