@@ -203,8 +203,16 @@ def measure(renders: int, profiling: bool) -> None:
             upstream.calls(lambda: agent.get(f"/customers/{COUPONS}/")),
         ),
         (
-            "next coupon page (coupons only)",
-            upstream.calls(lambda: agent.get(f"/customers/{COUPONS}/coupons/?page=2", headers=hx)),
+            "coupon pages 2 and 3 (from the first view's record)",
+            upstream.calls(
+                lambda: [
+                    agent.get(f"/customers/{COUPONS}/coupons/?page={n}", headers=hx) for n in (2, 3)
+                ]
+            ),
+        ),
+        (
+            "coupon page 4 (coupons only)",
+            upstream.calls(lambda: agent.get(f"/customers/{COUPONS}/coupons/?page=4", headers=hx)),
         ),
     ]
     print("| action | upstream calls |\n|---|---|")

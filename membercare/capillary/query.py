@@ -137,7 +137,8 @@ def _one_of(name: str, value: str, allowed: frozenset[str]) -> str:
 
 
 # Everything the customer page shows. Extended fields, custom fields and coupons come by default;
-# coupon_limit is one more than the page of 10 shown, to know whether a next page exists.
+# coupon_limit is three pages of 10 and one more, to know whether a fourth exists: most calls page
+# no further than that, so one upstream call serves them (membercare.lookup.services).
 FULL_VIEW = CustomerQuery(
     embed=frozenset(
         {
@@ -160,7 +161,7 @@ FULL_VIEW = CustomerQuery(
     ),
     gap_to_upgrade_for=0,
     gap_to_renew_for=0,
-    coupon_limit=11,
+    coupon_limit=31,
     transaction_type="ALL",
 )
 

@@ -1,8 +1,9 @@
 """Reads behind the agent's screen: find a member, and the parts of their record each panel shows.
 
 A customer view costs one upstream call (`FULL_VIEW`), cached briefly under a keyed hash so panel
-refreshes and re-opens within the TTL cost none. Coupon pages and transaction filters other than
-the first view's ask Capillary for just that part.
+refreshes and re-opens within the TTL cost none. The first view brings three pages of coupons;
+other coupon pages and transaction filters other than the first view's ask Capillary for just that
+part.
 """
 
 from dataclasses import dataclass, replace
@@ -29,6 +30,8 @@ from membercare.capillary import (
 from membercare.hashing import keyed_hash
 
 COUPON_PAGE_SIZE = 10
+# The pages the first view's call brings (FULL_VIEW asks one coupon more, to know of a next page).
+FIRST_VIEW_COUPON_PAGES = ((FULL_VIEW.coupon_limit or 1) - 1) // COUPON_PAGE_SIZE
 RECENT_TRANSACTIONS = 10
 
 # The first view asks for the newest coupons of every status and for transactions of every type:
@@ -71,8 +74,10 @@ class CouponQuery:
         return (self.page - 1) * COUPON_PAGE_SIZE
 
     @property
-    def is_first_view(self) -> bool:
-        return self == CouponQuery()
+    def in_first_view(self) -> bool:
+        """Whether the first view's record holds this page (its newest coupons, every status)."""
+        same_order = replace(self, page=1) == CouponQuery()
+        return same_order and self.page <= FIRST_VIEW_COUPON_PAGES
 
     def params(self) -> dict[str, str | int]:
         """The query as the coupon panel's URL carries it (so a page can be linked and reloaded)."""
@@ -150,12 +155,13 @@ def member_snapshot(*, user_id: int, store_code: str = "") -> Snapshot:
 def coupon_page(
     *, user_id: int, query: CouponQuery, store_code: str = "", record: Snapshot | None = None
 ) -> CouponPage:
-    """One page of coupons; pages past the first view's ask Capillary for coupons only.
+    """One page of coupons: the first view's pages from its record, others from Capillary alone.
 
     `record` is the member's record when the caller already holds it (the first view's page).
     """
-    if query.is_first_view:
+    if query.in_first_view:
         snapshot = record or member_snapshot(user_id=user_id, store_code=store_code)
+        start = query.offset
     else:
         # One more than a page: Capillary sends no total, so the extra one says "there is more".
         upstream = coupons_page(
@@ -166,7 +172,8 @@ def coupon_page(
             status=query.status or None,
         )
         snapshot = _cached_fetch(user_id, upstream, purpose="coupons", variant=str(query))
-    coupons = snapshot.customer.coupons or ()
+        start = 0
+    coupons = (snapshot.customer.coupons or ())[start:]
     return CouponPage(
         query=query,
         coupons=coupons[:COUPON_PAGE_SIZE],

@@ -27,7 +27,7 @@ def test_full_view_asks_for_every_part_the_dashboard_shows():
         "subscriptions": "true",
         "transactions": "true",
         "user_id": "true",
-        "coupon_limit": "11",
+        "coupon_limit": "31",
         "type": "ALL",
         "gap_to_upgrade_for": "0",
         "gap_to_renew_for": "0",

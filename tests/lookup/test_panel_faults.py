@@ -41,14 +41,15 @@ def test_a_failing_coupon_page_shows_its_problem_only_in_the_coupon_panel(agent_
         headers={"Retry-After": "12", "X-Cap-Requestid": "req-2"},
     )
     url = reverse("customer-coupons", args=[4242])
-    response = agent_client.get(f"{url}?page=2", headers={"HX-Request": "true"})
+    # Page 4: past the three pages the first view brought, so it asks Capillary.
+    response = agent_client.get(f"{url}?page=4", headers={"HX-Request": "true"})
     assert response.status_code == 503
     html = response.content.decode()
     assert html.strip().startswith('<section id="coupons"')
     assert "Capillary is busy." in html
     assert "Retry in 12 s." in html
     assert "Ref. req-2" in html
-    assert f'hx-get="{url}?page=2&amp;order=created_date&amp;dir=desc"' in html
+    assert f'hx-get="{url}?page=4&amp;order=created_date&amp;dir=desc"' in html
 
     # The other panels still render from the cached record.
     tiers = agent_client.get(reverse("customer-tiers", args=[4242]), headers={"HX-Request": "true"})
