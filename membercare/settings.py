@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one log line per request (membercare/request_log.py).
+    "membercare.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -245,6 +247,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The load balancer's health checks and Prometheus' scrapes reach each instance over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 
 # A strict policy: no inline script or style; htmx is served from our origin with a nonce.
 SECURE_CSP = {
@@ -305,16 +309,37 @@ SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
 SANDBOX_SLOW_SECONDS = env.float("SANDBOX_SLOW_SECONDS", default=8.0)
 SANDBOX_BATCH_LIMIT = env.int("SANDBOX_BATCH_LIMIT", default=100)
 
+# Prometheus metrics at /metrics for `Authorization: Bearer <METRICS_TOKEN>`; no token, no /metrics
+# (404). Processes share their values through PROMETHEUS_MULTIPROC_DIR (membercare/metrics.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Logs: one JSON object a line for log collectors (LOG_FORMAT=json, the default with DEBUG off), or
+# plain lines for a person at a terminal (LOG_FORMAT=plain, the default with DEBUG on). Either way
+# every line of a request carries its request id (membercare/request_log.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT is json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_query": {"()": "membercare.log_filters.DropQueryStrings"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "filters": {
+        "no_query": {"()": "membercare.log_filters.DropQueryStrings"},
+        "request_id": {"()": "membercare.request_log.RequestIdFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_query"],
+            "formatter": LOG_FORMAT,
+            "filters": ["no_query", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from membercare import health, metrics
 from membercare.access.policy import public, signed_in
 
 urlpatterns = [
@@ -15,6 +16,10 @@ urlpatterns = [
     path("access/", include("membercare.access.urls")),
     path("audit/", include("membercare.audit.urls")),
     path("admin/", admin.site.urls),
+    # For the load balancer and Prometheus (docs/operations.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]
 
 if settings.SANDBOX_ENABLED:

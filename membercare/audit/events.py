@@ -26,8 +26,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.http import HttpRequest
 
+from membercare import metrics
 from membercare.audit.models import Action, AuditEvent
 from membercare.hashing import keyed_hash
+from membercare.request_log import current_request_id
 
 IDENTIFIER_HASH_PURPOSE = "audit.identifier"
 MAX_DETAIL_KEYS = 20
@@ -58,14 +60,16 @@ def record(
 
     `actor` defaults to the request's user when signed in. `identifier_value` (pass the normalised
     identifier, as sent to Capillary) is hashed and never stored. `request_id` is Capillary's
-    X-Cap-Requestid when there was an upstream call. An unknown `action` raises ValueError.
+    X-Cap-Requestid when there was an upstream call; our own request id goes in `trace_id`.
+    An unknown `action` raises ValueError. A failed insert is counted, and raised: an event
+    that cannot be written fails its request rather than pass unrecorded.
     """
     user: Any = actor  # the project's user model (AUTH_USER_MODEL), or nobody
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=Action(action),
         outcome=str(outcome)[:32],
         actor=user,
@@ -80,7 +84,14 @@ def record(
         detail=_small(detail or {}),
         ip=client_ip(request) if request is not None else None,
         request_id=str(request_id or "")[:128],
+        trace_id=current_request_id(),
     )
+    try:
+        event.save()  # always an INSERT (AuditEvent.save)
+    except Exception:
+        metrics.AUDIT_WRITE_FAILURES.inc()
+        raise
+    return event
 
 
 def recent_viewers(*, member_id: int, limit: int = 10) -> list[RecentViewer]:

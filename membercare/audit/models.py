@@ -82,7 +82,10 @@ class AuditEvent(models.Model):
     )
     detail = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # Capillary's X-Cap-Requestid of the upstream call behind the event, when there was one.
     request_id = models.CharField(max_length=128, blank=True)
+    # Our own request id (the request's log lines carry it, membercare/request_log.py).
+    trace_id = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

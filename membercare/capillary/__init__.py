@@ -14,10 +14,13 @@ needs it.
 from .client import CapillaryClient
 from .errors import (
     CapillaryError,
+    ConfigurationError,
     CustomerDeleted,
     CustomerNotFound,
     InvalidIdentifier,
     MalformedResponse,
+    RateLimited,
+    Unavailable,
 )
 from .identifiers import Identifier, IdentifierKind, detect_kind, parse_identifier
 from .query import FULL_VIEW, CustomerQuery, coupons_page, transactions_only
@@ -40,6 +43,7 @@ __all__ = [
     "CapillaryClient",
     "CapillaryError",
     "Card",
+    "ConfigurationError",
     "Coupon",
     "Customer",
     "CustomerDeleted",
@@ -53,8 +57,10 @@ __all__ = [
     "MalformedResponse",
     "PointsExpiry",
     "ProgramSummary",
+    "RateLimited",
     "TierChange",
     "Transaction",
+    "Unavailable",
     "UpgradeStrategy",
     "client_from_settings",
     "coupons_page",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from membercare import metrics
 from membercare.capillary import (
     FULL_VIEW,
     Coupon,
@@ -119,6 +120,7 @@ def find_member(*, identifier: Identifier, store_code: str = "") -> Found:
     """The member an identifier names: from the cache within the TTL, else one upstream call."""
     key = _cache_key("search", f"{identifier.kind}:{identifier.value}:{store_code}")
     found: Found | None = cache.get(key)
+    metrics.cache_read("search", found)
     if found is None:
         snapshot = _fetch(identifier, _full_view(store_code))
         customer = snapshot.customer
@@ -146,6 +148,7 @@ def member_snapshot(*, user_id: int, store_code: str = "") -> Snapshot:
     """
     key = _snapshot_key(user_id, store_code)
     snapshot: Snapshot | None = cache.get(key)
+    metrics.cache_read("member", snapshot)
     if snapshot is None:
         snapshot = _fetch(_by_user_id(user_id), _full_view(store_code))
         cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
@@ -221,6 +224,7 @@ def _generation(user_id: int) -> float:
 def _cached_fetch(user_id: int, query: CustomerQuery, *, purpose: str, variant: str) -> Snapshot:
     key = _cache_key(purpose, f"{user_id}:{_generation(user_id)}:{variant}")
     snapshot: Snapshot | None = cache.get(key)
+    metrics.cache_read(purpose, snapshot)
     if snapshot is None:
         snapshot = _fetch(_by_user_id(user_id), query)
         cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
@@ -228,7 +232,8 @@ def _cached_fetch(user_id: int, query: CustomerQuery, *, purpose: str, variant: 
 
 
 def _fetch(identifier: Identifier, query: CustomerQuery = FULL_VIEW) -> Snapshot:
-    customer = client_from_settings().get_customer(identifier=identifier, query=query)
+    get = client_from_settings().get_customer
+    customer = metrics.timed_upstream("customer", get, identifier=identifier, query=query)
     return Snapshot(customer=customer, fetched_at=timezone.now())
 
 

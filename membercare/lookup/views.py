@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
+from membercare import metrics
 from membercare.access.capabilities import Cap
 from membercare.access.masking import visible_record
 from membercare.access.policy import requires, viewer_for_group, viewer_of
@@ -315,6 +316,7 @@ def _record_search(
     bulk: bool = False,
 ) -> None:
     """One search event: the identifier's kind and keyed hash, never its value."""
+    metrics.LOOKUPS.labels(via="bulk" if bulk else "search", outcome=str(outcome)).inc()
     record(
         request,
         action="search",

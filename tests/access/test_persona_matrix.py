@@ -98,6 +98,11 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "mfa-recovery-codes": ({}, "POST", {"code": "not-a-code"}, ALL_SIGNED_IN, {422}),
     "mfa-reset": ({"user_id": "agent"}, "POST", {}, {"admin"}, {303}),
     "logout": ({}, "POST", {}, ALL_SIGNED_IN, {302}),
+    # For the load balancer and Prometheus: the same for everyone; no METRICS_TOKEN in the test
+    # settings, so no /metrics (tests/test_metrics.py sets one).
+    "healthz": ({}, "GET", {}, EVERYONE, {200}),
+    "readyz": ({}, "GET", {}, EVERYONE, {200}),
+    "metrics": ({}, "GET", {}, EVERYONE, {404}),
 }
 # Outside the dashboard's sign-in: the sandbox answers Capillary's Basic auth, not sessions.
 SANDBOX = {"customer-get"}

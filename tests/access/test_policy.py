@@ -40,13 +40,17 @@ def test_policies_are_capabilities_or_the_two_named_exceptions():
         assert policy in (PUBLIC, SIGNED_IN) or (isinstance(policy, tuple) and policy), route
 
 
-def test_only_sign_in_and_the_sandbox_are_public():
-    """And the session's time left, which says only "signed out" to a signed-out page."""
+def test_only_sign_in_the_sandbox_and_the_operators_endpoints_are_public():
+    """And the session's time left, which says only "signed out" to a signed-out page; health
+    checks, which say nothing of anyone; metrics, behind their own token."""
     public = sorted(route for route, policy in declared_views() if policy == PUBLIC)
     assert public == [
         "accounts/login/",
         "accounts/session/",
         "accounts/sso/authenticate/",
         "accounts/sso/callback/",
+        "healthz",
+        "metrics",
+        "readyz",
         "sandbox/v1.1/customer/get",
     ]
