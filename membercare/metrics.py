@@ -196,7 +196,7 @@ def exposition() -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # A fresh registry per scrape, as prometheus_client's multi-process documentation says.
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
         registry.register(_BREAKER)
         return generate_latest(registry)
     return generate_latest(REGISTRY)

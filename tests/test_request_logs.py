@@ -8,6 +8,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import responses
@@ -47,10 +48,11 @@ def log_output() -> Iterator[io.StringIO]:
     """Every record of every logger, at DEBUG, as the JSON console handler writes it."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    config = dict(settings.LOGGING["formatters"]["json"])
+    logging_config: dict[str, Any] = settings.LOGGING
+    config = dict(logging_config["formatters"]["json"])
     handler.setFormatter(import_string(config.pop("()"))(**config))
-    for name in settings.LOGGING["handlers"]["console"]["filters"]:
-        filter_config = dict(settings.LOGGING["filters"][name])
+    for name in logging_config["handlers"]["console"]["filters"]:
+        filter_config = dict(logging_config["filters"][name])
         handler.addFilter(import_string(filter_config.pop("()"))(**filter_config))
     root = logging.getLogger()
     level = root.level
