@@ -8,7 +8,7 @@ SEED_CUSTOMERS ?= 2000
 SEED ?= 42
 export PORT
 
-.PHONY: run test test-fast lint format browser sandbox bench clean
+.PHONY: run test test-fast lint format browser sandbox bench load clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,13 @@ sandbox: $(BIN)/.installed .env
 
 bench: $(BIN)/.installed .env
 	$(BIN)/python scripts/bench_sandbox.py
+
+# Load test (docs/benchmarks.md, "Load"): the sandbox and the dashboard as their own processes,
+# locust headless, a markdown table. AGENTS="10 25 50 100 200" SANDBOX_LATENCY_MS=150 RUN_TIME=60;
+# MODELS="gthread:3x4 gevent:3" to compare serving models; LOAD_ARGS="--floor --rounds 3".
+# DATABASE_URL and REDIS_URL (PostgreSQL, Redis) are used when set, else temp SQLite files.
+load: $(BIN)/.installed
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,339 @@
+"""Load test: agents signing in, searching, paging coupons and thinking, against the real servers.
+
+    .venv/bin/python scripts/load.py                              # or `make load`
+    .venv/bin/python scripts/load.py --agents "50 100" --latency "150 400" \\
+        --models "gthread:3x4 gthread:3x32 gevent:3" --rounds 3 --run-time 60
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/membercare_load \\
+        REDIS_URL=redis://127.0.0.1:6379/11 .venv/bin/python scripts/load.py --instances 2
+
+Builds a temp environment as scripts/bench_view.py does (SQLite files in a temp dir, or the
+PostgreSQL and Redis given by DATABASE_URL / REDIS_URL), seeds the sandbox, creates load users
+(call-center agents with an authenticator app enrolled: loadtests/locustfile.py computes their
+codes), starts the sandbox as its own process with SANDBOX_LATENCY_MS, then for each run starts
+the dashboard as the Procfile does (gunicorn -c gunicorn.conf.py, the model set through the
+config's environment variables), drives it with locust headless for a bounded time, and stops it.
+With --floor, scripts/floor_app.py runs under the same config, alternated with membercare.
+Everything listens on 127.0.0.1. Prints one markdown table row per run:
+
+- p50/p95/p99 of the search (POST /search/ with htmx: the lookup and the customer view),
+- errors: failed requests of any kind (sign-in included) over all requests,
+- searches/s over the run,
+- CPU-ms per lookup: the dashboard's processes' CPU time (gunicorn master and workers, from
+  /proc through psutil) over the run, divided by the searches made.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import bench_sandbox
+import bench_view
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"
+PASSWORD = "load-agent-password-long"  # noqa: S105 - temp users in a temp database
+FLOOR = "floor"
+
+
+@dataclass(frozen=True)
+class Model:
+    """A serving model as the config's environment sets it: "gthread:3x16" or "gevent:3"."""
+
+    name: str
+
+    @property
+    def env(self) -> dict[str, str]:
+        worker_class, _, shape = self.name.partition(":")
+        workers, _, threads = shape.partition("x")
+        return {
+            "GUNICORN_WORKER_CLASS": worker_class,
+            "WEB_CONCURRENCY": workers or "3",
+            "GUNICORN_THREADS": threads or "1",
+        }
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--agents", default=os.environ.get("AGENTS", "10 25 50 100 200"))
+    parser.add_argument("--latency", default=os.environ.get("SANDBOX_LATENCY_MS", "150"))
+    parser.add_argument(
+        "--models",
+        default=os.environ.get("MODELS", ""),
+        help='e.g. "gthread:3x4 gevent:3"; default: the config file\'s own',
+    )
+    parser.add_argument("--floor", action="store_true", help="also the floor app, alternated")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "1")))
+    parser.add_argument("--run-time", type=int, default=int(os.environ.get("RUN_TIME", "60")))
+    parser.add_argument("--spawn-seconds", type=int, default=10, help="all agents in by then")
+    parser.add_argument("--instances", type=int, default=1, help="dashboards side by side")
+    parser.add_argument("--customers", type=int, default=2000, help="members to generate")
+    return parser.parse_args()
+
+
+def environment(directory: Path) -> dict[str, str]:
+    """bench_view's temp settings; the caller's DATABASE_URL and REDIS_URL when given."""
+    given = {
+        name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)
+    }
+    env = bench_view.environment(directory, 0) | given
+    return env | {"HOST": "127.0.0.1", "LOAD_USERS": str(directory / "users.json")}
+
+
+def prepare(env: dict[str, str], customers: int, users: int) -> None:
+    """Migrate, seed, collect static files, write the users file (users and members to search)."""
+    manage = bench_sandbox.manage
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "migrate", "--noinput", "--database", "sandbox", "-v", "0")
+    manage(env, "sandbox_seed", "--customers", str(customers), "--seed", "42")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from membercare.access.capabilities import AGENTS
+    from membercare.access.services import ensure_default_groups
+    from membercare.sandbox.generator.plans import FIRST_GENERATED_USER_ID
+    from membercare.sandbox.models import Customer
+
+    ensure_default_groups()
+    agents = Group.objects.get(name=AGENTS)
+    password = make_password(PASSWORD)  # one hash for all: each sign-in still checks it
+    accounts = []
+    for number in range(users):
+        user, _ = get_user_model().objects.update_or_create(
+            username=f"load-agent-{number:03d}", defaults={"password": password}
+        )
+        user.groups.set([agents])
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="Load app", confirmed=True)
+        accounts.append({"username": user.username, "password": PASSWORD, "totp_key": device.key})
+    # Members whose search opens a view: generated ones with an email (not deleted, merged or
+    # restricted) by email or mobile, and the demo tiers; none of the demo faults.
+    generated = Customer.objects.filter(
+        user_id__gte=FIRST_GENERATED_USER_ID,
+        email__isnull=False,
+        pii_deleted=False,
+        merged_into_id__isnull=True,
+        permission_restricted=False,
+    ).values_list("email", "mobile")
+    members = [email for email, _ in generated] + [mobile for _, mobile in generated if mobile]
+    members += [f"demo.{key}@example.com" for key in ("silver", "gold", "platinum", "coupons")]
+    Path(env["LOAD_USERS"]).write_text(json.dumps({"users": accounts, "members": members}))
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"{url} did not answer; see {log}")
+
+
+def start_sandbox(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Capillary's stand-in, with threads enough never to be the bottleneck (Capillary is not)."""
+    command = ["manage.py", "sandbox_serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(
+        [sys.executable, *command, "--threads", "64"],
+        cwd=ROOT,
+        env=env | {"PYTHONUNBUFFERED": "1"},  # its access log counts the calls: line by line
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for(f"http://127.0.0.1:{port}{bench_sandbox.ENDPOINT}", process, log)
+    return process
+
+
+def start_server(
+    app: str, model: Model | None, env: dict[str, str], port: int, log: Path
+) -> subprocess.Popen[bytes]:
+    """As the Procfile runs it: gunicorn with the repo's config file (the model from its env)."""
+    app_env = env | {"PORT": str(port)} | (model.env if model else {})
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+    if app == FLOOR:
+        command += ["--pythonpath", "scripts", "floor_app:application"]
+    else:
+        command += ["membercare.wsgi"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=app_env, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
+    wait_for(f"http://127.0.0.1:{port}/accounts/login/", process, log)
+    return process
+
+
+def cpu_seconds(servers: list[subprocess.Popen[bytes]]) -> float:
+    """User + system CPU of each server's gunicorn master and workers, so far."""
+    total = 0.0
+    for server in servers:
+        master = psutil.Process(server.pid)
+        for process in [master, *master.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_locust(
+    hosts: list[str], user_class: str, agents: int, args: argparse.Namespace, env: dict, out: Path
+) -> dict[str, dict[str, str]]:
+    """locust headless for `agents`, bounded by --run-time; its stats rows by request name."""
+    rate = max(1.0, agents / args.spawn_seconds)
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+        "-H", hosts[0], "-u", str(agents), "-r", f"{rate:g}",
+        "--run-time", f"{args.run_time}s", "--stop-timeout", "10",
+        "--csv", str(out), "--only-summary", "--loglevel", "WARNING", user_class,
+    ]  # fmt: skip
+    locust_env = env | ({"LOAD_HOSTS": ",".join(hosts)} if len(hosts) > 1 else {})
+    subprocess.run(
+        command,
+        cwd=ROOT,
+        env=locust_env,
+        stdout=(out.parent / "locust.log").open("ab"),
+        stderr=subprocess.STDOUT,
+        timeout=args.run_time + 60,
+        check=False,  # locust exits 1 when any request failed: the table says so
+    )
+    with Path(f"{out}_stats.csv").open() as file:
+        return {row["Name"]: row for row in csv.DictReader(file)}
+
+
+def measure(
+    app: str,
+    model: Model | None,
+    agents: int,
+    latency: int,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    directory: Path,
+    sandbox_log: Path,
+) -> str:
+    ports = [bench_sandbox.free_port() for _ in range(args.instances if app != FLOOR else 1)]
+    servers = []
+    for port in ports:  # one port at a time: free_port must not hand out a taken one
+        servers.append(start_server(app, model, env, port, directory / f"{app}.log"))
+    try:
+        hosts = [f"http://127.0.0.1:{port}" for port in ports]
+        user_class = "FloorAgent" if app == FLOOR else "MemberCareAgent"
+        calls_before = upstream_calls(sandbox_log)
+        cpu_before, started = cpu_seconds(servers), time.monotonic()
+        out = directory / f"run-{app}-{agents}-{int(time.time())}"
+        stats = run_locust(hosts, user_class, agents, args, env, out)
+        cpu = cpu_seconds(servers) - cpu_before
+        elapsed = time.monotonic() - started
+        calls = upstream_calls(sandbox_log) - calls_before
+    finally:
+        for server in servers:
+            stop(server)
+    search, total = stats.get("search", {}), stats["Aggregated"]
+    searches = int(search.get("Request Count") or 0)
+    failures = int(total["Failure Count"])
+    if failures or not searches:  # why, on stderr: locust's own lines and its failures' kinds
+        print((directory / "locust.log").read_text()[-3000:], file=sys.stderr)
+        failed = Path(f"{out}_failures.csv")
+        print(failed.read_text()[-2000:] if failed.exists() else "", file=sys.stderr)
+    label = f"{app} {model.name if model else '(config)'}" + (
+        f" ×{len(servers)}" if len(servers) > 1 else ""
+    )
+    cells = [
+        label,
+        f"{latency} ms",
+        str(agents),
+        *(f"{int(search.get(p) or 0)}" for p in ("50%", "95%", "99%")),
+        f"{failures} / {int(total['Request Count'])}",
+        f"{searches / args.run_time:.1f}",
+        f"{cpu * 1000 / searches:.1f}" if searches else "-",
+        f"{calls} / {searches}",
+        f"{elapsed:.0f}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def upstream_calls(sandbox_log: Path) -> int:
+    """Calls the sandbox has answered so far: the lines of its access log for customer/get."""
+    with sandbox_log.open("rb") as log:
+        return sum(1 for line in log if b"/customer/get" in line)
+
+
+def main() -> None:
+    args = parse_args()
+    agent_counts = [int(n) for n in args.agents.split()]
+    latencies = [int(n) for n in args.latency.split()]
+    models = [Model(name) for name in args.models.split()] or [None]
+    apps = ["membercare", FLOOR] if args.floor else ["membercare"]
+    keep = bool(os.environ.get("LOAD_KEEP"))  # LOAD_KEEP=1: keep the temp dir (logs, CSVs)
+    with tempfile.TemporaryDirectory(prefix="membercare-load-", delete=not keep) as tmp:
+        if keep:
+            print(f"logs and CSVs in {tmp}", file=sys.stderr)
+        directory = Path(tmp)
+        env = environment(directory)
+        if env.get("REDIS_URL"):
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # a cold cache, as every run's
+        prepare(env, args.customers, max(agent_counts))
+        print(
+            "| server and model | upstream latency | agents | p50 ms | p95 ms | p99 ms "
+            "| errors / requests | searches/s | CPU-ms per lookup | upstream calls / searches "
+            "| s |\n|---|---|---|---|---|---|---|---|---|---|---|",
+            flush=True,
+        )
+        for latency in latencies:
+            sandbox_log = directory / f"sandbox-{latency}.log"
+            sandbox_port = bench_sandbox.free_port()
+            sandbox_env = env | {"SANDBOX_LATENCY_MS": str(latency)}
+            sandbox = start_sandbox(sandbox_env, sandbox_port, sandbox_log)
+            run_env = env | {"CAPILLARY_BASE_URL": f"http://127.0.0.1:{sandbox_port}/sandbox"}
+            try:
+                # Alternated run by run: each configuration sees the same machine, busy or not.
+                for _ in range(args.rounds):
+                    for agents in agent_counts:
+                        for model in models:
+                            for app in apps:
+                                row = measure(
+                                    app, model, agents, latency, args, run_env, directory,
+                                    sandbox_log,
+                                )  # fmt: skip
+                                print(row, flush=True)
+            finally:
+                stop(sandbox)
+        database = "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite"
+        cache = "Redis" if env.get("REDIS_URL") else "local memory"
+        print(
+            f"\n{date.today()} · {platform.machine()}, {os.cpu_count()} CPUs · Python "
+            f"{platform.python_version()} · {database}, {cache} cache · {args.run_time} s a run, "
+            f"all agents in within {args.spawn_seconds} s · load average "
+            f"{' / '.join(f'{n:.1f}' for n in os.getloadavg())} at the end"
+        )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

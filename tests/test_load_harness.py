@@ -1,0 +1,99 @@
+"""The load harness's pieces, quickly: the locustfile loads, the floor answers, the config reads.
+
+The load runs themselves (scripts/load.py, `make load`) take minutes and are not part of the suite.
+"""
+
+import importlib
+import io
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+
+from membercare.capillary import FULL_VIEW
+
+ROOT = Path(__file__).resolve().parent.parent
+SANDBOX = "http://capillary.test/sandbox"
+
+
+def test_the_locustfile_loads_with_its_two_kinds_of_agent() -> None:
+    # In a process of its own: importing locust monkey-patches the interpreter with gevent.
+    listed = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", "loadtests/locustfile.py", "--list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "MemberCareAgent" in listed.stdout
+    assert "FloorAgent" in listed.stdout
+
+
+@pytest.fixture
+def floor_app(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CAPILLARY_BASE_URL", SANDBOX)
+    monkeypatch.setenv("CAPILLARY_USERNAME", "sandbox.till")
+    monkeypatch.setenv("CAPILLARY_PASSWORD", "sandbox-till-password")
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    sys.modules.pop("floor_app", None)
+    yield importlib.import_module("floor_app")
+    sys.modules.pop("floor_app", None)
+
+
+def post(app, body: bytes) -> tuple[str, bytes]:
+    statuses = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    chunks = app.application(environ, lambda status, headers: statuses.append(status))
+    return statuses[0], b"".join(chunks)
+
+
+@responses.activate
+def test_the_floor_makes_the_full_view_call_and_prints_name_and_tier(floor_app) -> None:
+    member = {"firstname": "Grace", "lastname": "<Gold>", "current_slab": "Gold"}
+    responses.get(
+        f"{SANDBOX}/v1.1/customer/get",
+        json={"response": {"customers": {"customer": [member]}}},
+    )
+
+    status, body = post(floor_app, b"q=demo.gold%40example.com")
+
+    assert status == "200 OK"
+    assert body == b"<p>Grace &lt;Gold&gt;: Gold</p>\n"
+    sent = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    assert sent.pop("email") == ["demo.gold@example.com"]
+    assert sent.pop("format") == ["json"]
+    assert {name: values[0] for name, values in sent.items()} == FULL_VIEW.params()
+    assert responses.calls[0].request.headers["Authorization"].startswith("Basic ")
+
+
+@responses.activate
+def test_the_floor_asks_for_a_query(floor_app) -> None:
+    status, _ = post(floor_app, b"q=")
+    assert status == "400 Bad Request"
+    assert not responses.calls
+
+
+def test_the_gunicorn_config_keeps_connections_open_longer_than_agents_think(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    # Longer than think time (2-5 s) and than a balancer's idle timeout (60 s): issue 9.
+    assert config["keepalive"] >= 75
+    assert "gunicorn.conf.py" in (ROOT / "Procfile").read_text()
+
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "gthread")
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    monkeypatch.setenv("GUNICORN_THREADS", "16")
+    monkeypatch.setenv("PORT", "9001")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 16)
+    assert config["bind"].endswith(":9001")
