@@ -68,7 +68,7 @@ def test_the_floor_makes_the_full_view_call_and_prints_name_and_tier(floor_app) 
 
     assert status == "200 OK"
     assert body == b"<p>Grace &lt;Gold&gt;: Gold</p>\n"
-    sent = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    sent = parse_qs(urlsplit(str(responses.calls[0].request.url)).query)
     assert sent.pop("email") == ["demo.gold@example.com"]
     assert sent.pop("format") == ["json"]
     assert {name: values[0] for name, values in sent.items()} == FULL_VIEW.params()
