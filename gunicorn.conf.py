@@ -15,7 +15,8 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  
 # requests/urllib3 and psycopg 3 yield while they wait).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# 16 threads: measured against 4 and 32, and gevent (docs/benchmarks.md, "Load").
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # gevent: connections (and so requests) in flight per worker. Also gthread's cap on open ones.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 

@@ -141,9 +141,9 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)  # a first request on a busy machine can take seconds
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"{url} did not answer; see {log}")
