@@ -297,12 +297,30 @@ CAPILLARY_CONNECT_TIMEOUT = env.float("CAPILLARY_CONNECT_TIMEOUT", default=2.0)
 CAPILLARY_READ_TIMEOUT = env.float("CAPILLARY_READ_TIMEOUT", default=5.0)
 CAPILLARY_RETRIES = env.int("CAPILLARY_RETRIES", default=2)
 CAPILLARY_RETRY_TOTAL_SECONDS = env.float("CAPILLARY_RETRY_TOTAL_SECONDS", default=8.0)
+# Every call as a whole (connect and the whole answer, retries included), however slowly the bytes
+# come; and the largest answer read (bigger ones are refused as malformed).
+CAPILLARY_DEADLINE_SECONDS = env.float("CAPILLARY_DEADLINE_SECONDS", default=8.0)
+CAPILLARY_MAX_BODY_BYTES = env.int("CAPILLARY_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 CAPILLARY_BATCH_SIZE = env.int("CAPILLARY_BATCH_SIZE", default=10)
 # The country's dial code (e.g. "91"): a national mobile number an agent types ("98000 00001" or
 # "098000 00001") is looked up with it in front. Empty: numbers are taken as typed.
 CAPILLARY_MOBILE_DIAL_CODE = env.str("CAPILLARY_MOBILE_DIAL_CODE", default="")
 # How long a member's record is reused before Capillary is asked again (seconds).
 CUSTOMER_CACHE_SECONDS = env.int("CUSTOMER_CACHE_SECONDS", default=60)
+# The guard in front of Capillary, shared by every process through the cache (Redis when
+# REDIS_URL is set; membercare/lookup/upstream.py). The circuit breaker opens after this many
+# timeouts, connection failures or 5xx within the window, and stays open this long (seconds)
+# before one probe is let through.
+CAPILLARY_BREAKER_FAILURES = env.int("CAPILLARY_BREAKER_FAILURES", default=5)
+CAPILLARY_BREAKER_WINDOW_SECONDS = env.int("CAPILLARY_BREAKER_WINDOW_SECONDS", default=30)
+CAPILLARY_BREAKER_OPEN_SECONDS = env.int("CAPILLARY_BREAKER_OPEN_SECONDS", default=30)
+# The organisation's Capillary calls per minute, fleet-wide: under Capillary's per-key limit
+# (1,000/minute documented on demo clusters, brand-specific in production). Bulk lookups may use
+# this share of it, so that single lookups get through when the budget is tight.
+CAPILLARY_RATE_LIMIT = env.int("CAPILLARY_RATE_LIMIT", default=900)
+CAPILLARY_BULK_SHARE = env.float("CAPILLARY_BULK_SHARE", default=0.8)
+# Lookups one user may make per minute: searches, opening a member, Refresh, reveals, bulk lines.
+LOOKUP_RATE_LIMIT = env.int("LOOKUP_RATE_LIMIT", default=30)
 
 # Sandbox knobs: fixed latency added to every answer (load tests) and how slow "slow" is.
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)

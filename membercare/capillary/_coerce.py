@@ -54,6 +54,11 @@ def text(value: Any) -> str | None:
     return None  # blank, or a list/object where a scalar belongs
 
 
+# No points balance or amount has 30 digits; "1e999999999" is a short string whose int() would
+# take hours (`number` turns integral values into ints).
+_MAX_EXPONENT = 30
+
+
 def decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -68,7 +73,9 @@ def decimal(value: Any) -> Decimal | None:
             return None
     else:
         return None
-    return result if result.is_finite() else None
+    if not result.is_finite() or abs(result.adjusted()) > _MAX_EXPONENT:
+        return None
+    return result
 
 
 def number(value: Any) -> Number | None:

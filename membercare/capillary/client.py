@@ -13,13 +13,13 @@ docs/contract-notes.md for what the documentation leaves open).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from . import _safe_json
 from ._coerce import JSONMapping, first, is_blank, listing, text
 from .errors import (
     BatchTooLarge,
@@ -44,6 +44,7 @@ CUSTOMER_GET_PATH: Final = "/v1.1/customer/get"
 PARTIAL_DATA_CODES: Final = frozenset({618, 91001, 91002, 91004, 91009, 91011, 91012, 91013, 91014})
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _NOT_JSON: Final = object()
+_TOO_DEEP: Final = object()
 
 
 # --- The client ----------------------------------------------------------------------------------
@@ -63,6 +64,8 @@ class CapillaryClient:
         read_timeout: float = 5.0,
         retries: int = 2,
         retry_total_seconds: float = 8.0,
+        deadline_seconds: float = 8.0,
+        max_body_bytes: int = 5 * 1024 * 1024,
         batch_size: int = 10,
         user_agent: str | None = None,
     ) -> None:
@@ -70,13 +73,22 @@ class CapillaryClient:
         times a GET is repeated after a refused or timed-out connection or a 502/503/504, and
         `retry_total_seconds` bounds the time: a retry starts only if a whole attempt (connect +
         read timeout) still fits in it, so with a budget no larger than one attempt there are no
-        retries. `batch_size` is the number of identifiers per bulk call."""
+        retries. `deadline_seconds` bounds each call as a whole (connect and the whole answer,
+        retries included), however slowly the bytes arrive; an answer larger than
+        `max_body_bytes` is refused as malformed. `batch_size` is the number of identifiers per
+        bulk call."""
         if not base_url:
             raise ConfigurationError("CAPILLARY_BASE_URL is not set.")
         if not username or not password:
             raise ConfigurationError("CAPILLARY_USERNAME and CAPILLARY_PASSWORD must both be set.")
-        if batch_size < 1 or retries < 0 or connect_timeout <= 0 or read_timeout <= 0:
+        if (
+            batch_size < 1
+            or retries < 0
+            or min(connect_timeout, read_timeout, deadline_seconds) <= 0
+        ):
             raise ValueError("batch_size >= 1, retries >= 0 and positive timeouts are required.")
+        if max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive.")
         self.base_url = base_url.rstrip("/")
         self.batch_size = batch_size
         self.timeout = (connect_timeout, read_timeout)
@@ -89,6 +101,8 @@ class CapillaryClient:
             read_timeout=read_timeout,
             retries=retries,
             retry_total_seconds=retry_total_seconds,
+            deadline_seconds=deadline_seconds,
+            max_body_bytes=max_body_bytes,
             user_agent=user_agent,
         )
 
@@ -294,6 +308,11 @@ class CapillaryClient:
                 return envelope  # an empty list: every input will be reported as unanswered
         if payload is _NOT_JSON:
             raise error(MalformedResponse, "Capillary sent something that is not JSON.")
+        if payload is _TOO_DEEP:
+            raise error(
+                MalformedResponse,
+                f"Capillary's answer nests deeper than {_safe_json.MAX_DEPTH} levels.",
+            )
         raise error(MalformedResponse)
 
     @staticmethod
@@ -306,9 +325,13 @@ class CapillaryClient:
 
 
 def _json(body: bytes) -> Any:
+    """The answer's JSON, its strings safe to show (no lone surrogates, none of megabytes), or a
+    marker for a body that is not JSON or nests too deeply (`_safe_json`)."""
     try:
-        return json.loads(body)
-    except ValueError:  # includes UnicodeDecodeError and JSONDecodeError (HTML, truncated, empty)
+        return _safe_json.loads(body)
+    except _safe_json.NestedTooDeeply:
+        return _TOO_DEEP
+    except ValueError:  # JSONDecodeError: HTML, truncated, empty
         return _NOT_JSON
 
 

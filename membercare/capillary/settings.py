@@ -24,6 +24,8 @@ def client_from_settings() -> CapillaryClient:
         read_timeout=settings.CAPILLARY_READ_TIMEOUT,
         retries=settings.CAPILLARY_RETRIES,
         retry_total_seconds=settings.CAPILLARY_RETRY_TOTAL_SECONDS,
+        deadline_seconds=settings.CAPILLARY_DEADLINE_SECONDS,
+        max_body_bytes=settings.CAPILLARY_MAX_BODY_BYTES,
         batch_size=settings.CAPILLARY_BATCH_SIZE,
     )
 

@@ -5,6 +5,15 @@ redirects, retrying through urllib3's `Retry` (GET only, within a time budget), 
 failure of the exchange into an error of `errors.py` built from exception types only, so that no
 URL (and with it no identifier) reaches a message or a log. What the answer means is the client's
 business (`client.py`); this module knows HTTP, not the contract's codes.
+
+Every call has a deadline (connect + the whole answer, retries included), however the bytes
+arrive. requests' and urllib3's read timeout is a limit on each wait for the socket, not on the
+answer (https://github.com/psf/requests/issues/4276): a server that sends one byte a second never
+trips it, in the headers or in the body. So each wait is capped by the time left: our connection
+class connects with min(connect timeout, time left), and its response reads the socket through
+`_DeadlineReader`, which sets the socket's timeout to min(read timeout, time left) before every
+recv and refuses to wait once the deadline has passed. No thread, no timer; the same for HTTP and
+HTTPS. The body is read in chunks up to a size limit (Content-Length is checked first).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import base64
 import hashlib
 import http.client
 import importlib.metadata
+import io
 import socket
 import time
 from collections.abc import Iterator, Mapping
@@ -21,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any, Final, Self
 
 import requests
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -28,6 +40,7 @@ from urllib3.util.retry import Retry
 from .errors import CapillaryError, ConfigurationError, MalformedResponse, Unavailable
 
 REQUEST_ID_HEADER: Final = "X-Cap-Requestid"
+_CHUNK_BYTES: Final = 64 * 1024
 # Statuses worth asking again for, on GET only: gateways and "retry later" (CONTRACT.md §3).
 RETRY_STATUSES: Final = frozenset({502, 503, 504})
 # urllib3 logs the request URL, query string (member identifiers) included, when it retries
@@ -68,22 +81,122 @@ class CapillaryBasicAuth(requests.auth.AuthBase):
         return "CapillaryBasicAuth(...)"
 
 
-# --- Retries -------------------------------------------------------------------------------------
+# --- The call's deadline -------------------------------------------------------------------------
 
-# The latest moment (time.monotonic) at which a retry of the current call may still start; set by
-# the exchange for the duration of one call. A ContextVar keeps concurrent calls apart.
-_retry_deadline: ContextVar[float | None] = ContextVar("capillary_retry_deadline", default=None)
+
+@dataclass(frozen=True, slots=True)
+class _Deadline:
+    """Moments (time.monotonic) that bound the current call: when it must be over, and the latest
+    moment a retry may still start."""
+
+    ends: float
+    retries_until: float
+
+    def left(self) -> float:
+        return self.ends - _clock()
+
+
+# Set by `Transport.get` for the duration of one call; urllib3 connects and reads in the calling
+# thread, so the connection classes below find it there. A ContextVar keeps concurrent calls apart.
+_deadline: ContextVar[_Deadline | None] = ContextVar("capillary_deadline", default=None)
 
 
 def _clock() -> float:
     return time.monotonic()  # a module-level function so tests can move time
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket as a response reads it (status line, headers, body), each recv bounded by the
+    time left: the read timeout restarts on every byte, this does not."""
+
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, deadline: _Deadline) -> None:
+        super().__init__()
+        self._raw, self._sock, self._deadline = raw, sock, deadline
+        self._read_timeout = sock.gettimeout()  # urllib3 set the read timeout before reading
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        left = self._deadline.left()
+        if left <= 0:
+            raise TimeoutError("the call's deadline passed")  # urllib3 reads it as a read timeout
+        self._sock.settimeout(left if self._read_timeout is None else min(self._read_timeout, left))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineHTTPResponse(http.client.HTTPResponse):
+    """http.client's response, reading through `_DeadlineReader` while a call's deadline is set."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        deadline = _deadline.get()
+        if deadline is not None:
+            self.fp = io.BufferedReader(_DeadlineReader(self.fp.detach(), sock, deadline))
+
+
+class _DeadlineConnectionMixin:
+    """Connects within min(connect timeout, time left) and reads answers with the deadline."""
+
+    timeout: Any
+    response_class: type[http.client.HTTPResponse] = _DeadlineHTTPResponse
+
+    def _new_conn(self) -> socket.socket:
+        deadline = _deadline.get()
+        if deadline is not None:
+            left = deadline.left()
+            if left <= 0:
+                raise urllib3.exceptions.ConnectTimeoutError(self, "The deadline has passed.")
+            if not isinstance(self.timeout, int | float) or self.timeout > left:
+                self.timeout = left
+        return super()._new_conn()  # type: ignore[misc]
+
+
+class _HTTPConnection(_DeadlineConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_POOLS: Final = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter, with pools of the deadline-aware connections (through a proxy too)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS brings connection classes of its own
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+# --- Retries -------------------------------------------------------------------------------------
+
+
 class _BoundedRetry(Retry):
     """urllib3's Retry, plus: never start a retry that could end after the call's time budget.
 
-    The deadline leaves room for one whole attempt (connect + read timeout), so a call never takes
-    much longer than `retry_total_seconds`, however many retries the count would still allow.
+    A retry starts only while one whole attempt (connect + read timeout) still fits before both
+    `retry_total_seconds` and the call's deadline, however many retries the count would allow.
     """
 
     def increment(
@@ -96,8 +209,8 @@ class _BoundedRetry(Retry):
         _stacktrace: Any = None,
     ) -> Self:
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
-        deadline = _retry_deadline.get()
-        if deadline is not None and _clock() + retry.get_backoff_time() > deadline:
+        deadline = _deadline.get()
+        if deadline is not None and _clock() + retry.get_backoff_time() > deadline.retries_until:
             reason = error or urllib3.exceptions.ResponseError("retry time budget spent")
             raise urllib3.exceptions.MaxRetryError(_pool, url, reason)
         return retry
@@ -146,12 +259,17 @@ class Transport:
         read_timeout: float,
         retries: int,
         retry_total_seconds: float,
+        deadline_seconds: float,
+        max_body_bytes: int,
         user_agent: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
-        # A retry may start only while a whole attempt still fits in the budget.
-        self._retry_window = retry_total_seconds - connect_timeout - read_timeout
+        self.deadline_seconds = deadline_seconds
+        self.max_body_bytes = max_body_bytes
+        # A retry may start only while a whole attempt still fits in the budget and the deadline.
+        attempt = connect_timeout + read_timeout
+        self._retry_window = min(retry_total_seconds, deadline_seconds) - attempt
 
         self._session = requests.Session()
         self._session.auth = CapillaryBasicAuth(username, password)
@@ -164,7 +282,7 @@ class Transport:
         if country_code:
             # Present in every official example; its meaning is undocumented (CONTRACT.md §1).
             self._session.headers["X-CAP-CLIENT-COUNTRYCODE"] = country_code
-        adapter = HTTPAdapter(
+        adapter = _DeadlineAdapter(
             pool_connections=4, pool_maxsize=16, max_retries=retry_policy(retries)
         )
         self._session.mount("https://", adapter)
@@ -174,9 +292,14 @@ class Transport:
         self._session.close()
 
     def get(self, path: str, params: Mapping[str, str], headers: Mapping[str, str]) -> Exchange:
-        """The one place an HTTP request is made. Always with timeouts; redirects are not followed
-        (Capillary does not redirect, and a redirect would mean a wrong base URL)."""
-        token = _retry_deadline.set(_clock() + self._retry_window)
+        """The one place an HTTP request is made. Always with timeouts and the call's deadline;
+        redirects are not followed (Capillary does not redirect, and a redirect would mean a wrong
+        base URL)."""
+        started = _clock()
+        deadline = _Deadline(
+            ends=started + self.deadline_seconds, retries_until=started + self._retry_window
+        )
+        token = _deadline.set(deadline)
         failure: CapillaryError | None = None
         try:
             response = self._session.get(
@@ -185,12 +308,24 @@ class Transport:
                 headers=headers,
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=True,  # the body is read below, in chunks, against the deadline and limit
             )
-            body = response.content  # read it here: a broken body is a transport failure
+            with response:  # closed whatever happens; a half-read connection is not reused
+                body = self._read_body(response, deadline)
         except requests.RequestException as exc:
             failure = transport_error(exc)
+        except urllib3.exceptions.HTTPError:  # one that requests let through unwrapped
+            failure = Unavailable()
+        except CapillaryError as exc:
+            failure = exc
         finally:
-            _retry_deadline.reset(token)
+            _deadline.reset(token)
+        if isinstance(failure, Unavailable) and deadline.left() <= 0:
+            failure = Unavailable(
+                f"Capillary did not answer within {self.deadline_seconds:g} s.",
+                request_id=failure.request_id,
+                http_status=failure.http_status,
+            )
         if failure is not None:
             # Raised outside the except block on purpose: no chained exception (whose message
             # holds the URL, and so the identifier) travels with it into error reports.
@@ -201,6 +336,28 @@ class Transport:
             retry_after=response.headers.get("Retry-After"),
             body=body,
         )
+
+    def _read_body(self, response: requests.Response, deadline: _Deadline) -> bytes:
+        """The whole body, decoded (gzip), refused when larger than `max_body_bytes` (by its
+        Content-Length first) and cut off at the deadline. A broken body is a transport failure."""
+        request_id = response.headers.get(REQUEST_ID_HEADER)
+        too_large = MalformedResponse(
+            f"Capillary's answer is larger than CAPILLARY_MAX_BODY_BYTES ({self.max_body_bytes}).",
+            request_id=request_id,
+            http_status=response.status_code,
+        )
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise too_large
+        chunks, size = [], 0
+        for chunk in response.iter_content(_CHUNK_BYTES):
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise too_large
+            if deadline.left() <= 0:  # each wait is bounded already; this bounds a fast flood
+                raise Unavailable(request_id=request_id)  # reworded by get() as the deadline's
+            chunks.append(chunk)
+        return b"".join(chunks)
 
 
 # --- Transport errors ----------------------------------------------------------------------------
@@ -239,6 +396,9 @@ def _connection_failure(exc: BaseException) -> str:
         return "Capillary reset the connection without answering."
     if any(issubclass(c, http.client.RemoteDisconnected) for c in causes):
         return "Capillary closed the connection without answering."
+    if any(issubclass(c, urllib3.exceptions.ReadTimeoutError | TimeoutError) for c in causes):
+        return "Capillary did not answer in time."  # a read timeout in the body
+
     return "Capillary could not be reached."
 
 
