@@ -14,12 +14,11 @@ from membercare.capillary import (
     Identifier,
     IdentifierKind,
     InvalidIdentifier,
-    client_from_settings,
 )
+from membercare.lookup import upstream
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.problems import problem_from
 from membercare.lookup.services import read_identifier
-from membercare.metrics import timed_upstream
 
 MAX_LINES = 50
 
@@ -82,9 +81,8 @@ def look_up_lines(*, lines: list[str], kind: IdentifierKind | None) -> list[Bulk
     answers: dict[Identifier, Customer | CapillaryError] = {}
     for identifiers in by_kind.values():
         try:
-            get = client_from_settings().get_customers
-            answers |= timed_upstream("bulk", get, identifiers=identifiers, query=BULK_QUERY)
-        except CapillaryError as error:  # no call can succeed (configuration)
+            answers |= upstream.get_customers(identifiers=identifiers, query=BULK_QUERY)
+        except CapillaryError as error:  # no call can succeed (configuration) or may be made now
             answers |= dict.fromkeys(identifiers, error)
     return [_answered(row, answers) for row in rows]
 

@@ -8,6 +8,7 @@ from membercare.capillary import (
     CustomerNotFound,
     InvalidIdentifier,
 )
+from membercare.lookup.upstream import LookupLimited
 
 
 class Outcome(StrEnum):
@@ -19,6 +20,7 @@ class Outcome(StrEnum):
     DELETED = "deleted"  # after a PII delete request
     UPSTREAM_ERROR = "upstream_error"
     INVALID = "invalid"  # the agent's input, refused before any upstream call
+    RATE_LIMITED = "rate_limited"  # the agent's own lookup limit (LOOKUP_RATE_LIMIT): not made
 
     @classmethod
     def of(cls, error: CapillaryError) -> "Outcome":
@@ -30,6 +32,8 @@ class Outcome(StrEnum):
                 return cls.DELETED
             case InvalidIdentifier():
                 return cls.INVALID
+            case LookupLimited():
+                return cls.RATE_LIMITED
             case _:
                 return cls.UPSTREAM_ERROR
 
@@ -48,4 +52,5 @@ _STATUS = {
     Outcome.NOT_FOUND: 404,
     Outcome.DELETED: 410,
     Outcome.UPSTREAM_ERROR: 503,
+    Outcome.RATE_LIMITED: 429,
 }

@@ -44,6 +44,7 @@ from membercare.lookup.outcomes import Outcome
 from membercare.lookup.problems import Problem, problem_from
 from membercare.lookup.services import CouponPage, CouponQuery, Snapshot, TransactionList
 from membercare.lookup.tier_words import describe_expression
+from membercare.lookup.upstream import LookupLimited
 from membercare.lookup.verification import contact_matches
 
 
@@ -91,7 +92,7 @@ class OwnData:
     def outcome(self) -> Outcome:
         if not self.form.is_valid():
             return Outcome.INVALID
-        return Outcome.UPSTREAM_ERROR if self.problem else Outcome.OK
+        return self.problem.outcome if self.problem else Outcome.OK
 
     @property
     def request_id(self) -> str | None:
@@ -157,7 +158,7 @@ class CustomerPage:
         if self.panel is Panel.TRANSACTIONS and self.transactions:
             return self.transactions.outcome
         if self.problem:
-            return Outcome.UPSTREAM_ERROR
+            return self.problem.outcome
         if self.refused:
             return Outcome.INVALID
         if self.verified is not None:
@@ -190,17 +191,21 @@ def customer_page(
     transaction_form: TransactionForm | None = None,
     verify_form: VerifyForm | None = None,
     reveal_form: RevealForm | None = None,
+    limited: LookupLimited | None = None,
 ) -> CustomerPage:
     """The customer page for `viewer`, or, with `partial`, only what `panel`'s partial shows.
 
     The forms are the agent's input: the coupon and transaction controls, a verify, a reveal.
+    `limited`: the agent reached their lookup limit; nothing is read, and the page says so.
     """
     only = panel if partial else None
     page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
+    if limited is not None:  # every panel shows this problem instead of reading
+        page = replace(page, problem=problem_from(limited))
     store_code = viewer.transaction_scope or ""
     snapshot: Snapshot | None = None
     try:
-        if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS):
+        if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS) and not limited:
             snapshot, problem = _read(
                 lambda: services.member_snapshot(user_id=user_id, store_code=store_code)
             )

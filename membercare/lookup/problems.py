@@ -7,6 +7,7 @@ membercare/capillary/errors.py); this is the frozen shape the lookup pages rende
 from dataclasses import dataclass
 
 from membercare.capillary import CapillaryError
+from membercare.lookup.outcomes import Outcome
 
 
 @dataclass(frozen=True)
@@ -16,13 +17,17 @@ class Problem:
     retryable: bool
     retry_after: int | None = None
     request_id: str | None = None
+    # What the page's status and audit event say: Capillary's trouble, or the agent's own limit.
+    outcome: Outcome = Outcome.UPSTREAM_ERROR
 
 
 def problem_from(error: CapillaryError) -> Problem:
+    limited = Outcome.of(error) is Outcome.RATE_LIMITED
     return Problem(
         title=error.title,
         detail=error.detail,
         retryable=error.retryable,
         retry_after=error.retry_after,
         request_id=error.request_id,
+        outcome=Outcome.RATE_LIMITED if limited else Outcome.UPSTREAM_ERROR,
     )

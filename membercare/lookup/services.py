@@ -23,12 +23,12 @@ from membercare.capillary import (
     IdentifierKind,
     MalformedResponse,
     Transaction,
-    client_from_settings,
     coupons_page,
     parse_identifier,
     transactions_only,
 )
 from membercare.hashing import keyed_hash
+from membercare.lookup import upstream
 
 COUPON_PAGE_SIZE = 10
 # The pages the first view's call brings (FULL_VIEW asks one coupon more, to know of a next page).
@@ -122,22 +122,25 @@ def find_member(*, identifier: Identifier, store_code: str = "") -> Found:
     found: Found | None = cache.get(key)
     metrics.cache_read("search", found)
     if found is None:
-        snapshot = _fetch(identifier, _full_view(store_code))
-        customer = snapshot.customer
-        if customer.user_id is None:
-            # FULL_VIEW asks for user_id; without it there is no page to open.
-            raise MalformedResponse(
-                "Capillary's answer had no user id.", request_id=customer.request_id
-            )
-        found = Found(
-            user_id=customer.user_id,
-            merged_from=customer.merged_from,
-            request_id=customer.request_id,
+        found = upstream.coalesced(key, lambda: _search(key, identifier, store_code))
+    return found
+
+
+def _search(key: str, identifier: Identifier, store_code: str) -> Found:
+    snapshot = _fetch(identifier, _full_view(store_code))
+    customer = snapshot.customer
+    if customer.user_id is None:
+        # FULL_VIEW asks for user_id; without it there is no page to open.
+        raise MalformedResponse(
+            "Capillary's answer had no user id.", request_id=customer.request_id
         )
-        cache.set(
-            _snapshot_key(found.user_id, store_code), snapshot, settings.CUSTOMER_CACHE_SECONDS
-        )
-        cache.set(key, found, settings.CUSTOMER_CACHE_SECONDS)
+    found = Found(
+        user_id=customer.user_id,
+        merged_from=customer.merged_from,
+        request_id=customer.request_id,
+    )
+    cache.set(_snapshot_key(found.user_id, store_code), snapshot, settings.CUSTOMER_CACHE_SECONDS)
+    cache.set(key, found, settings.CUSTOMER_CACHE_SECONDS)
     return found
 
 
@@ -150,8 +153,7 @@ def member_snapshot(*, user_id: int, store_code: str = "") -> Snapshot:
     snapshot: Snapshot | None = cache.get(key)
     metrics.cache_read("member", snapshot)
     if snapshot is None:
-        snapshot = _fetch(_by_user_id(user_id), _full_view(store_code))
-        cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
+        snapshot = _fetch_once(key, _by_user_id(user_id), _full_view(store_code))
     return snapshot
 
 
@@ -226,14 +228,24 @@ def _cached_fetch(user_id: int, query: CustomerQuery, *, purpose: str, variant: 
     snapshot: Snapshot | None = cache.get(key)
     metrics.cache_read(purpose, snapshot)
     if snapshot is None:
-        snapshot = _fetch(_by_user_id(user_id), query)
-        cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
+        snapshot = _fetch_once(key, _by_user_id(user_id), query)
     return snapshot
 
 
+def _fetch_once(key: str, identifier: Identifier, query: CustomerQuery) -> Snapshot:
+    """The record, fetched and kept under `key`; asked at once by several, fetched once."""
+
+    def fetch_and_keep() -> Snapshot:
+        snapshot = _fetch(identifier, query)
+        cache.set(key, snapshot, settings.CUSTOMER_CACHE_SECONDS)
+        return snapshot
+
+    return upstream.coalesced(key, fetch_and_keep)
+
+
 def _fetch(identifier: Identifier, query: CustomerQuery = FULL_VIEW) -> Snapshot:
-    get = client_from_settings().get_customer
-    customer = metrics.timed_upstream("customer", get, identifier=identifier, query=query)
+    # Through the guard: Capillary's Retry-After, the circuit breaker and the org's budget.
+    customer = upstream.get_customer(identifier=identifier, query=query)
     return Snapshot(customer=customer, fetched_at=timezone.now())
 
 

@@ -27,7 +27,7 @@ from membercare.access.policy import requires, viewer_for_group, viewer_of
 from membercare.audit.events import record
 from membercare.capillary import CapillaryError, Identifier, InvalidIdentifier, detect_kind
 from membercare.http import HtmxHttpRequest
-from membercare.lookup import services
+from membercare.lookup import services, upstream
 from membercare.lookup.bulk import BulkRow, look_up_lines
 from membercare.lookup.forms import (
     BulkForm,
@@ -41,6 +41,7 @@ from membercare.lookup.forms import (
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.pages import CustomerPage, Panel, audit_detail, customer_page
 from membercare.lookup.problems import problem_from
+from membercare.lookup.upstream import LookupLimited
 
 CUSTOMER_PAGE = "lookup/customer.html"
 
@@ -77,6 +78,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         return _search_feedback(request, form, outcome=Outcome.INVALID)
     viewer = viewer_of(request)
     try:
+        upstream.count_lookup(user_id=request.user.pk)  # LookupLimited when over the limit
         found = services.find_member(
             identifier=identifier, store_code=viewer.transaction_scope or ""
         )
@@ -110,7 +112,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 def customer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     # htmx asks for the view alone (Retry); a history restore or a plain visit gets the page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    page = customer_page(user_id=user_id, viewer=viewer_of(request))
+    page = customer_page(user_id=user_id, viewer=viewer_of(request), limited=_limited(request))
     _record_look(request, page)
     return _render(request, page, partial=partial)
 
@@ -122,7 +124,7 @@ def refresh(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     services.forget_member(user_id=user_id)
     if not request.htmx:
         return HttpResponseRedirect(reverse("customer", args=[user_id]), status=303)
-    page = customer_page(user_id=user_id, viewer=viewer_of(request))
+    page = customer_page(user_id=user_id, viewer=viewer_of(request), limited=_limited(request))
     _record_look(request, page, refresh=True)
     return _render(request, page, partial=True)
 
@@ -201,6 +203,7 @@ def reveal(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
         panel=Panel.PROFILE,
         partial=bool(request.htmx),
         reveal_form=form,
+        limited=_limited(request),
     )
     said = form.cleaned_data if form.is_valid() else {}
     _record_look(request, page, action="reveal", field=said.get("field"), reason=said.get("reason"))
@@ -234,7 +237,13 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_bound or not form.is_valid():
         status = 422 if form.is_bound else 200
         return TemplateResponse(request, "lookup/bulk.html", {"form": form}, status=status)
-    rows = look_up_lines(lines=form.cleaned_data["identifiers"], kind=form.identifier_kind())
+    lines = form.cleaned_data["identifiers"]
+    # Each line counts against the agent's lookup limit: those beyond it are not looked up.
+    granted, limited = upstream.count_lookups(user_id=request.user.pk, lookups=len(lines))
+    rows = look_up_lines(lines=lines[:granted], kind=form.identifier_kind())
+    rows += [BulkRow(number, text, error=limited) for number, text in _numbered(lines, granted)]
+    if limited is not None:
+        form.add_error("identifiers", f"{limited.title} {limited.detail}")
     for row in rows:
         _record_bulk_row(request, row)
     viewer = viewer_of(request)
@@ -243,7 +252,21 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
         for row in rows
     ]
     context = {"form": form, "rows": shown, "shows": viewer.shows}
-    return TemplateResponse(request, "lookup/bulk.html", context)
+    return TemplateResponse(request, "lookup/bulk.html", context, status=429 if limited else 200)
+
+
+def _numbered(lines: list[str], start: int) -> list[tuple[int, str]]:
+    """The lines from `start` on, with their line numbers (from 1)."""
+    return list(enumerate(lines[start:], start=start + 1))
+
+
+def _limited(request: HtmxHttpRequest) -> LookupLimited | None:
+    """Count one lookup against the agent's limit (LOOKUP_RATE_LIMIT); the refusal when over it."""
+    try:
+        upstream.count_lookup(user_id=request.user.pk)
+    except LookupLimited as error:
+        return error
+    return None
 
 
 def _panel(request: HtmxHttpRequest, user_id: int, panel: Panel) -> HttpResponse:
@@ -337,7 +360,8 @@ def _search_feedback(
     error: CapillaryError | None = None,
 ) -> HttpResponse:
     """The search box with what went wrong; for htmx it also closes the member that was open."""
-    problem = problem_from(error) if error and outcome is Outcome.UPSTREAM_ERROR else None
+    shown = (Outcome.UPSTREAM_ERROR, Outcome.RATE_LIMITED)
+    problem = problem_from(error) if error and outcome in shown else None
     status = 422 if outcome is Outcome.INVALID else outcome.status
     if outcome is not Outcome.INVALID:  # an invalid box already says so, by its errors
         form.found_nobody()

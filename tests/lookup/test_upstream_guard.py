@@ -1,0 +1,284 @@
+"""The guard in front of Capillary: Retry-After, the circuit breaker, the budget, coalescing.
+
+Capillary is replayed at the HTTP boundary (`responses`); upstream calls are counted there only.
+"""
+
+import json
+import threading
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+import responses
+import time_machine
+from django.urls import reverse
+
+from membercare.audit.models import AuditEvent
+from membercare.capillary import RateLimited, Unavailable
+from membercare.lookup import services, upstream
+from membercare.lookup.upstream import BreakerOpen, QuotaSpent, WaitingForCapillary
+from tests.capillary.conftest import envelope, full_view_item
+from tests.lookup.conftest import ENDPOINT, GOLD
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_any_member(mock: responses.RequestsMock, *, pause: float = 0.0) -> None:
+    """Capillary answers every user id with a record of that id (after `pause` seconds)."""
+
+    def member(request: Any) -> tuple[int, dict[str, str], str]:
+        time.sleep(pause)
+        ids = parse_qs(urlsplit(request.url).query)["id"][0].split(",")  # several: a bulk call
+        body = envelope(*(full_view_item() | {"user_id": int(user_id)} for user_id in ids))
+        return 200, {"X-Cap-Requestid": "req-member"}, json.dumps(body)
+
+    mock.add_callback(responses.GET, ENDPOINT, callback=member)
+
+
+def refuse_connections(mock: responses.RequestsMock) -> None:
+    mock.get(ENDPOINT, body=requests.ConnectionError("connection refused"))
+
+
+def open_the_breaker(mock: responses.RequestsMock, failures: int = 5) -> None:
+    refuse_connections(mock)
+    for user_id in range(failures):
+        with pytest.raises(Unavailable):
+            services.member_snapshot(user_id=1000 + user_id)
+
+
+# --- The circuit breaker ---------------------------------------------------------------------
+
+
+def test_breaker_opens_after_five_failures_and_answers_at_once_without_calling(capillary):
+    open_the_breaker(capillary)
+    assert upstream.breaker_state() == "open"
+    calls = len(capillary.calls)
+
+    started = time.perf_counter()
+    with pytest.raises(BreakerOpen) as refused:
+        services.member_snapshot(user_id=GOLD)
+    assert time.perf_counter() - started < 0.1
+    assert len(capillary.calls) == calls  # no upstream call
+    assert refused.value.retryable
+    assert refused.value.detail.startswith("Retrying in 30 s")
+
+
+def test_four_failures_leave_the_breaker_closed(capillary):
+    open_the_breaker(capillary, failures=4)
+    assert upstream.breaker_state() == "closed"
+
+
+def test_an_open_breaker_says_so_on_the_customer_page(capillary, agent_client):
+    open_the_breaker(capillary)
+    response = agent_client.get(reverse("customer", args=[GOLD]))
+    assert response.status_code == 503
+    assert "Capillary is not answering." in response.content.decode()
+    assert "Retrying in 30 s" in response.content.decode()
+
+
+def test_half_open_breaker_lets_exactly_one_probe_through_and_closes_on_success(capillary):
+    open_the_breaker(capillary)
+    refused_during_probe: list[Exception] = []
+
+    def probe_answer(request: Any) -> tuple[int, dict[str, str], str]:
+        # While the probe is out, every other lookup answers at once.
+        try:
+            services.member_snapshot(user_id=2)
+        except BreakerOpen as error:
+            refused_during_probe.append(error)
+        body = envelope(full_view_item() | {"user_id": GOLD})
+        return 200, {"X-Cap-Requestid": "req-probe"}, json.dumps(body)
+
+    capillary.replace(responses.GET, ENDPOINT, body=requests.ConnectionError("still refused"))
+    with time_machine.travel(time.time() + 31, tick=False):
+        assert upstream.breaker_state() == "half_open"
+        calls = len(capillary.calls)
+        capillary.reset()
+        capillary.add_callback(responses.GET, ENDPOINT, callback=probe_answer)
+        snapshot = services.member_snapshot(user_id=GOLD)
+
+        assert snapshot.customer.user_id == GOLD
+        assert len(capillary.calls) == 1, calls  # the probe only
+        assert len(refused_during_probe) == 1
+        assert upstream.breaker_state() == "closed"
+
+
+def test_a_failed_probe_opens_the_breaker_again(capillary):
+    open_the_breaker(capillary)
+    with time_machine.travel(time.time() + 31, tick=False):
+        with pytest.raises(Unavailable):
+            services.member_snapshot(user_id=GOLD)
+        assert upstream.breaker_state() == "open"
+        with pytest.raises(BreakerOpen):
+            services.member_snapshot(user_id=GOLD)
+
+
+# --- Capillary's 429 -------------------------------------------------------------------------
+
+
+def test_a_429_with_retry_after_stops_every_later_call_until_it_expires(capillary):
+    capillary.get(ENDPOINT, status=429, headers={"Retry-After": "30"})
+    now = time.time()
+    with time_machine.travel(now, tick=False) as clock:
+        with pytest.raises(RateLimited):
+            services.member_snapshot(user_id=GOLD)
+        assert len(capillary.calls) == 1
+
+        for user_id in (1, 2, 3):
+            with pytest.raises(WaitingForCapillary) as waiting:
+                services.member_snapshot(user_id=user_id)
+        assert waiting.value.retry_after == 30
+        clock.shift(29)
+        with pytest.raises(WaitingForCapillary) as waiting:
+            services.member_snapshot(user_id=GOLD)
+        assert waiting.value.retry_after == 1
+        assert len(capillary.calls) == 1  # nothing went out while Capillary asked to wait
+
+        clock.shift(1.5)
+        capillary.reset()
+        answer_any_member(capillary)
+        assert services.member_snapshot(user_id=GOLD).customer.user_id == GOLD
+        assert len(capillary.calls) == 1
+
+
+def test_a_429_inside_a_bulk_answer_stops_later_calls_too(capillary, group_admin_client):
+    capillary.get(ENDPOINT, status=429, headers={"Retry-After": "30"})
+    group_admin_client.post(reverse("bulk-lookup"), {"identifiers": "a@example.com"})
+    assert len(capillary.calls) == 1
+    with pytest.raises(WaitingForCapillary):
+        services.member_snapshot(user_id=GOLD)
+    assert len(capillary.calls) == 1
+
+
+# --- The organisation's budget ---------------------------------------------------------------
+
+
+def test_the_budget_is_never_exceeded_and_says_when_to_try_again(capillary, settings):
+    settings.CAPILLARY_RATE_LIMIT = 10
+    answer_any_member(capillary)
+    for user_id in range(10):
+        services.member_snapshot(user_id=user_id + 1)
+    with pytest.raises(QuotaSpent) as spent:
+        services.member_snapshot(user_id=99)
+    assert len(capillary.calls) == 10
+    assert spent.value.title == "Too many lookups across your organisation right now."
+    assert spent.value.retry_after is not None
+    assert 1 <= spent.value.retry_after <= 65
+
+
+def test_bulk_may_use_only_its_share_so_single_lookups_still_pass(capillary, settings):
+    settings.CAPILLARY_RATE_LIMIT = 10  # bulk: 8 of them
+    answer_any_member(capillary)
+    for user_id in range(8):
+        upstream.get_customers(
+            identifiers=[services._by_user_id(user_id + 1)], query=services.FULL_VIEW
+        )
+    with pytest.raises(QuotaSpent):
+        upstream.get_customers(identifiers=[services._by_user_id(50)], query=services.FULL_VIEW)
+    services.member_snapshot(user_id=60)  # a single lookup still goes out
+    services.member_snapshot(user_id=61)
+    with pytest.raises(QuotaSpent):
+        services.member_snapshot(user_id=62)
+    assert len(capillary.calls) == 10
+
+
+def test_a_window_counts_every_event_of_the_last_minute():
+    window = upstream.Window("test:window", seconds=60)
+    assert window.take(5, limit=5, now=1000.0, partial=False) == (5, 0)
+    granted, wait = window.take(1, limit=5, now=1059.0, partial=False)
+    assert granted == 0  # 59 s later the five still count
+    assert wait >= 1
+    assert window.take(1, limit=5, now=1066.0, partial=False) == (1, 0)
+
+
+# --- Coalescing ------------------------------------------------------------------------------
+
+
+def test_agents_opening_the_same_member_at_once_cause_one_call(capillary):
+    answer_any_member(capillary, pause=0.3)
+    results: list[int | None] = []
+    barrier = threading.Barrier(6)
+
+    def open_member() -> None:
+        barrier.wait()
+        results.append(services.member_snapshot(user_id=GOLD).customer.user_id)
+
+    threads = [threading.Thread(target=open_member) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert results == [GOLD] * 6
+    assert len(capillary.calls) == 1
+
+
+def test_when_the_first_call_fails_the_others_call_themselves(capillary):
+    refuse_connections(capillary)
+    errors: list[Exception] = []
+
+    def open_member() -> None:
+        try:
+            services.member_snapshot(user_id=GOLD)
+        except Unavailable as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_member) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(errors) == 3  # nobody waits forever for a call that failed
+
+
+# --- Each agent's limit ----------------------------------------------------------------------
+
+
+def test_the_31st_search_in_a_minute_is_refused_clearly_audited_and_not_made(
+    capillary, agent_client
+):
+    answer_any_member(capillary)
+    search = reverse("search")
+    for user_id in range(30):
+        response = agent_client.post(search, {"q": str(50000100 + user_id), "kind": "id"})
+        assert response.status_code in (200, 303), response.content
+    calls = len(capillary.calls)
+
+    response = agent_client.post(
+        search, {"q": "50000999", "kind": "id"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 429
+    assert "You&#x27;ve reached your lookup limit." in response.content.decode()
+    assert "You can make 30 lookups a minute" in response.content.decode()
+    assert len(capillary.calls) == calls
+    event = AuditEvent.objects.filter(action="search").first()
+    assert event is not None
+    assert event.outcome == "rate_limited"
+
+
+def test_opening_a_member_over_the_limit_shows_the_problem_in_the_panel(
+    capillary, agent_client, settings
+):
+    settings.LOOKUP_RATE_LIMIT = 1
+    answer_any_member(capillary)
+    assert agent_client.get(reverse("customer", args=[GOLD])).status_code == 200
+    response = agent_client.get(reverse("customer", args=[GOLD + 1]))
+    assert response.status_code == 429
+    assert "You&#x27;ve reached your lookup limit." in response.content.decode()
+    assert len(capillary.calls) == 1
+    event = AuditEvent.objects.filter(action="view_customer").first()
+    assert event is not None
+    assert event.outcome == "rate_limited"
+
+
+def test_bulk_lines_beyond_the_limit_are_not_looked_up(capillary, group_admin_client, settings):
+    settings.LOOKUP_RATE_LIMIT = 2
+    answer_any_member(capillary)
+    lines = "\n".join(str(50000200 + n) for n in range(4))
+    response = group_admin_client.post(reverse("bulk-lookup"), {"identifiers": lines, "kind": "id"})
+    assert response.status_code == 429
+    assert "You can make 2 lookups a minute" in response.content.decode()
+    outcomes = AuditEvent.objects.filter(action="search").values_list("outcome", flat=True)
+    assert sorted(outcomes) == ["ok", "ok", "rate_limited", "rate_limited"]
+    assert len(capillary.calls) == 1  # the two granted lines, in one bulk call
