@@ -38,7 +38,10 @@ def answer_json(*, firstname: str = "Tom", lastname: str = "Sawyer") -> bytes:
 
 
 def head(status: str = "200 OK", **headers: str) -> bytes:
-    lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", "X-Cap-Requestid: req-hostile"]
+    # Connection: close, because every handler closes after one answer: without it the client may
+    # reuse the connection for a retry before the close reaches it, and fail on a reset instead.
+    lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", "Connection: close"]
+    lines.append("X-Cap-Requestid: req-hostile")
     lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
