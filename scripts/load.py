@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"
 PASSWORD = "load-agent-password-long"  # noqa: S105 - temp users in a temp database
 FLOOR = "floor"
+# A limit no run reaches: what a load run measures is serving, not the quotas.
+UNLIMITED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,42 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--spawn-seconds", type=int, default=10, help="all agents in by then")
     parser.add_argument("--instances", type=int, default=1, help="dashboards side by side")
     parser.add_argument("--customers", type=int, default=2000, help="members to generate")
+    # The dashboard's own limits, sized to the run rather than to production (see environment()).
+    parser.add_argument(
+        "--capillary-rate-limit",
+        type=int,
+        default=int(os.environ.get("CAPILLARY_RATE_LIMIT", str(UNLIMITED))),
+        help="the org's Capillary calls a minute (CAPILLARY_RATE_LIMIT); default: no limit",
+    )
+    parser.add_argument(
+        "--lookup-rate-limit",
+        type=int,
+        default=int(os.environ.get("LOOKUP_RATE_LIMIT", str(UNLIMITED))),
+        help="each user's lookups a minute (LOOKUP_RATE_LIMIT); default: no limit",
+    )
     return parser.parse_args()
 
 
-def environment(directory: Path) -> dict[str, str]:
-    """bench_view's temp settings; the caller's DATABASE_URL and REDIS_URL when given."""
+def environment(directory: Path, args: argparse.Namespace) -> dict[str, str]:
+    """bench_view's temp settings; the caller's DATABASE_URL and REDIS_URL when given.
+
+    The dashboard's quotas are the run's, not production's defaults: CAPILLARY_RATE_LIMIT (900 a
+    minute by default) is Capillary's per-key limit, which the sandbox does not have, and 100-200
+    agents searching every 2-5 s make 1,700-6,000 calls a minute, so the default would refuse
+    most searches and the table would measure the quota; LOOKUP_RATE_LIMIT likewise. Both
+    default to a limit no run reaches; --capillary-rate-limit / --lookup-rate-limit (or the same
+    variables in the environment) set them, e.g. to measure the quota itself.
+    """
     given = {
         name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)
     }
     env = bench_view.environment(directory, 0) | given
-    return env | {"HOST": "127.0.0.1", "LOAD_USERS": str(directory / "users.json")}
+    return env | {
+        "HOST": "127.0.0.1",
+        "LOAD_USERS": str(directory / "users.json"),
+        "CAPILLARY_RATE_LIMIT": str(args.capillary_rate_limit),
+        "LOOKUP_RATE_LIMIT": str(args.lookup_rate_limit),
+    }
 
 
 def prepare(env: dict[str, str], customers: int, users: int) -> None:
@@ -293,7 +321,7 @@ def main() -> None:
         if keep:
             print(f"logs and CSVs in {tmp}", file=sys.stderr)
         directory = Path(tmp)
-        env = environment(directory)
+        env = environment(directory, args)
         if env.get("REDIS_URL"):
             import redis
 
