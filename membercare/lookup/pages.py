@@ -192,11 +192,14 @@ def customer_page(
     verify_form: VerifyForm | None = None,
     reveal_form: RevealForm | None = None,
     limited: LookupLimited | None = None,
+    in_hand: Snapshot | None = None,
 ) -> CustomerPage:
     """The customer page for `viewer`, or, with `partial`, only what `panel`'s partial shows.
 
     The forms are the agent's input: the coupon and transaction controls, a verify, a reveal.
     `limited`: the agent reached their lookup limit; nothing is read, and the page says so.
+    `in_hand`: the member's record when this request already holds it (a search's), so that it is
+    not read back from the cache.
     """
     only = panel if partial else None
     page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
@@ -207,7 +210,7 @@ def customer_page(
     try:
         if only in (None, Panel.PROFILE, Panel.TIERS, Panel.POINTS) and not limited:
             snapshot, problem = _read(
-                lambda: services.member_snapshot(user_id=user_id, store_code=store_code)
+                lambda: in_hand or services.member_snapshot(user_id=user_id, store_code=store_code)
             )
             page = replace(page, problem=problem)
         if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):

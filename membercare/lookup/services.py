@@ -6,7 +6,7 @@ other coupon pages and transaction filters other than the first view's ask Capil
 part.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -61,6 +61,9 @@ class Found:
     user_id: int
     merged_from: str | None
     request_id: str | None = None  # Capillary's, of the call that found them
+    # The record the search's call brought, in hand for the view of the same request; never
+    # cached with the search (the record has its own key), so a search from the cache has none.
+    snapshot: Snapshot | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def _search(key: str, identifier: Identifier, store_code: str) -> Found:
     )
     cache.set(_snapshot_key(found.user_id, store_code), snapshot, settings.CUSTOMER_CACHE_SECONDS)
     cache.set(key, found, settings.CUSTOMER_CACHE_SECONDS)
-    return found
+    return replace(found, snapshot=snapshot)
 
 
 def member_snapshot(*, user_id: int, store_code: str = "") -> Snapshot:

@@ -88,20 +88,28 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         return _search_feedback(request, form, outcome=outcome, error=error)
 
     outcome = Outcome.MERGED if found.merged_from else Outcome.OK
-    _record_search(
-        request, identifier, outcome, member_id=found.user_id, request_id=found.request_id
-    )
     if found.merged_from:
         messages.info(
             request, "The account you looked up was merged into this one, which Capillary keeps."
         )
     url = reverse("customer", args=[found.user_id])
     if not request.htmx:
-        return HttpResponseRedirect(url, status=303)
-    # The record is in the cache now: the view renders from it at no further upstream cost.
+        _record_search(
+            request, identifier, outcome, member_id=found.user_id, request_id=found.request_id
+        )
+        return HttpResponseRedirect(url, status=303)  # the GET that follows records the view
+    # The view comes in the same answer, from the record the search brought (or the cache's),
+    # at no further upstream cost; the search's one audit event says it was opened.
     # The search box comes along, keeping what was typed and dropping earlier messages.
-    page = customer_page(user_id=found.user_id, viewer=viewer)
-    _record_look(request, page)
+    page = customer_page(user_id=found.user_id, viewer=viewer, in_hand=found.snapshot)
+    _record_search(
+        request,
+        identifier,
+        outcome,
+        member_id=found.user_id,
+        request_id=found.request_id,
+        opened=True,
+    )
     form.leave_focus_alone()
     response = _render(request, page, template="lookup/found.html", form=form)
     return push_url(retarget(reswap(response, "innerHTML"), "#workspace"), url)
@@ -337,9 +345,15 @@ def _record_search(
     member_id: int | None = None,
     request_id: str | None = None,
     bulk: bool = False,
+    opened: bool = False,
 ) -> None:
-    """One search event: the identifier's kind and keyed hash, never its value."""
+    """One search event: the identifier's kind and keyed hash, never its value.
+
+    `opened`: the member's view came in the same answer (htmx), so this event stands for the
+    opening too, as `view_customer` does after a plain search's redirect.
+    """
     metrics.LOOKUPS.labels(via="bulk" if bulk else "search", outcome=str(outcome)).inc()
+    detail = {"bulk": True} if bulk else {"opened": True} if opened else None
     record(
         request,
         action="search",
@@ -347,7 +361,7 @@ def _record_search(
         member_id=member_id,
         identifier_kind=identifier.kind if identifier else "",
         identifier_value=identifier.value if identifier else None,
-        detail={"bulk": True} if bulk else None,
+        detail=detail,
         request_id=request_id,
     )
 

@@ -47,13 +47,26 @@ def test_failed_searches_are_recorded_with_their_outcome(agent_client, text, out
     assert (event.action, event.outcome) == ("search", outcome)
 
 
-def test_an_htmx_search_records_the_search_and_the_view_it_shows(agent_client):
-    events = events_after(
-        lambda: agent_client.post(
-            reverse("search"), {"q": "DEMO-GOLD", "kind": "external_id"}, headers=HX
+def test_an_htmx_search_records_one_event_that_says_the_member_was_opened(agent_client):
+    event = only(
+        events_after(
+            lambda: agent_client.post(
+                reverse("search"), {"q": "DEMO-GOLD", "kind": "external_id"}, headers=HX
+            )
         )
     )
-    assert sorted(e.action for e in events) == ["search", "view_customer"]
+    assert (event.action, event.outcome, event.member_id) == ("search", "ok", GOLD)
+    assert event.detail == {"opened": True}
+
+
+def test_a_plain_search_records_the_search_and_the_view_after_its_redirect(agent_client):
+    events = events_after(
+        lambda: agent_client.post(
+            reverse("search"), {"q": "DEMO-GOLD", "kind": "external_id"}, follow=True
+        )
+    )
+    ordered = sorted(events, key=lambda e: e.pk)
+    assert [(e.action, e.detail) for e in ordered] == [("search", {}), ("view_customer", {})]
 
 
 @pytest.mark.parametrize(

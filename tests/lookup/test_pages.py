@@ -5,8 +5,10 @@ Capillary is replayed at the HTTP boundary; nothing here renders a template or m
 
 import pytest
 
+from membercare import metrics
 from membercare.access.capabilities import Cap
 from membercare.access.policy import Viewer
+from membercare.lookup import services
 from membercare.lookup.forms import CouponForm, RevealForm, TransactionForm, VerifyForm
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.pages import Panel, audit_detail, customer_page
@@ -34,6 +36,24 @@ def test_it_shows_the_whole_member_from_one_call(capillary):
     assert page.transactions is not None
     assert page.transactions.result is not None
     assert page.customer.email == "d•••@example.com"  # masked: agents lack the contact capability
+
+
+def test_a_searchs_record_is_in_hand_for_its_view_not_read_back_from_the_cache(capillary):
+    answer_member(capillary)
+    identifier = services.read_identifier(text="demo.gold@example.com", kind=None)
+    member_reads = metrics.MEMBER_CACHE.labels(record="member", result="hit")
+    found = services.find_member(identifier=identifier)
+    reads_before = member_reads._value.get()
+
+    page = customer_page(user_id=found.user_id, viewer=AGENT, in_hand=found.snapshot)
+
+    assert found.snapshot is not None
+    assert page.customer is not None
+    assert page.customer.user_id == GOLD
+    assert member_reads._value.get() == reads_before
+    assert len(capillary.calls) == 1
+    # The same search again comes from the cache, which keeps no record with it.
+    assert services.find_member(identifier=identifier).snapshot is None
 
 
 def test_it_builds_no_panel_the_viewer_may_not_see(capillary):
