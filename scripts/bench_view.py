@@ -137,6 +137,49 @@ def server_for(client):
     return serve
 
 
+def cpu_per_search(serve, runs: int) -> dict[str, tuple[float, float]]:
+    """This process's CPU per search of a member not yet cached, membercare and the floor alike.
+
+    Each search is of another generated member, so that each makes its upstream call, as most of
+    an agent's searches do; the sandbox answers in its own process, whose CPU is not counted. The
+    floor (scripts/floor_app.py) is called as gunicorn would call it, in this process too.
+    Runs alternate between the two, so that a busy moment of the machine costs both alike.
+    """
+    import floor_app  # this folder: run as a script
+    from django.test import RequestFactory
+
+    from membercare.sandbox.generator import FIRST_GENERATED_USER_ID
+    from membercare.sandbox.models import Customer
+
+    emails = list(
+        Customer.objects.using("sandbox")
+        .filter(email__isnull=False, pii_deleted=False, merged_into_id__isnull=True)
+        .filter(permission_restricted=False, user_id__gte=FIRST_GENERATED_USER_ID)
+        .values_list("email", flat=True)[: 2 * (runs + 10)]
+    )
+    factory = RequestFactory()
+
+    def floor(email: str) -> object:
+        environ = factory.post("/search/", {"q": email}).environ
+        return b"".join(floor_app.application(environ, lambda status, headers: None))
+
+    spent: dict[str, list[float]] = {"membercare": [], "floor (scripts/floor_app.py)": []}
+    for number in range(runs + 10):
+        for label, search in (
+            ("membercare", lambda q: serve("/search/", hx=True, data={"q": q})),
+            ("floor (scripts/floor_app.py)", floor),
+        ):
+            email = emails[number] if label == "membercare" else emails[runs + 10 + number]
+            started = time.process_time()
+            search(email)
+            if number >= 10:  # the first ten warm up
+                spent[label].append((time.process_time() - started) * 1000)
+    return {
+        label: (statistics.median(values), statistics.quantiles(values, n=20)[18])
+        for label, values in spent.items()
+    }
+
+
 def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:
     """Median and p95 in milliseconds, after 10 untimed runs."""
     measured = sandbox_bench.timings(action, calls=runs, warmup=10)
@@ -245,6 +288,11 @@ def measure(renders: int, profiling: str | None) -> None:
         median, p95 = timed(lambda: serve(page, hx=True), renders)
         print(f"| whole view | {median:.1f} ms | {p95:.1f} ms |")
         return
+    cpu = cpu_per_search(serve, renders)
+    print("\n| htmx search, record not cached (one upstream call) | CPU-ms median | p95 |")
+    print("|---|---|---|")
+    for label, (median, p95) in cpu.items():
+        print(f"| {label} | {median:.2f} | {p95:.2f} |")
     full = timed(lambda: serve(page), renders)
     partial = timed(lambda: serve(f"{page}tiers/", hx=True), renders)
     coupons = timed(lambda: serve(f"/customers/{COUPONS}/coupons/?page=2", hx=True), renders)
