@@ -53,13 +53,14 @@ TWO_YEAR_TRACKER: Final = (
     "DAYS",
     730,
 )
+# A calendar-based cyclic tracker: the year's dining spend, counted again from 1 January.
 DINING_TRACKER: Final = (
-    "1 Year Dining Spend",
+    "Dining Spend This Year",
     "BILL_AMOUNT",
-    "MOVING_WINDOW",
-    "365Days_Case",
-    "DAYS",
-    365,
+    "CALENDAR_BASED_CYCLIC_WINDOW",
+    "CalendarYear_Case",
+    "MONTHS",
+    12,
 )
 
 PROGRAMS: Final = (
@@ -145,6 +146,51 @@ PROGRAMS: Final = (
                 renewal=((RenewalBasis.VISITS, 10), (RenewalBasis.PURCHASE, 40_000)),
             ),
         ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PartnerProgramSpec:
+    """A partner program linked to one of the org's programs (`programs_list`'s PartnerPrograms)."""
+
+    id: int
+    program_id: int
+    name: str
+    description: str
+    type: str  # SUPPLEMENTARY (a paid or granted add-on) or EXTERNAL (another brand's program)
+    points_exchange_rate: Decimal
+    membership_period: tuple[str, int] | None = None  # ("DAYS", 365); None for EXTERNAL ones
+    tiers: tuple[str, ...] = ()  # tier names, lowest first; empty when not tier based
+
+
+PARTNER_PROGRAMS: Final = (
+    PartnerProgramSpec(
+        31,
+        REWARDS_PROGRAM_ID,
+        "Aurora Plus",
+        "Paid membership: free delivery and early sale access",
+        "SUPPLEMENTARY",
+        Decimal("1"),
+        ("DAYS", 365),
+    ),
+    PartnerProgramSpec(
+        32,
+        REWARDS_PROGRAM_ID,
+        "SkyMiles Partners",
+        "Convert Aurora points to airline miles",
+        "EXTERNAL",
+        Decimal("0.5"),
+        tiers=("Blue", "Silver", "Gold"),
+    ),
+    PartnerProgramSpec(
+        33,
+        DINING_PROGRAM_ID,
+        "Aurora Dining Club",
+        "Monthly tasting menus for subscribers",
+        "SUPPLEMENTARY",
+        Decimal("1"),
+        ("DAYS", 30),
     ),
 )
 
@@ -240,7 +286,14 @@ EXTENDED_FIELDS: Final = (
             "ar": "اللغة المفضلة",
         },
     ),
+    # Capillary's current samples carry gender as an extended field (the top-level key is null).
+    ExtendedFieldSpec(
+        5,
+        "gender",
+        {"en": "Gender", "zh": "性别", "id": "Jenis kelamin", "ar": "الجنس"},
+    ),
 )
+GENDER_FIELD_ID: Final = 5
 LABEL_LANGUAGES: Final = ("en", "zh", "id", "ar")
 
 
@@ -263,6 +316,8 @@ class DemoIdentity:
     restricted: bool = False
     points_unavailable: bool = False
     coupons: int | None = None  # None: a handful
+    # Promotion points, delayed (pending) points and a long points history, whatever the draw.
+    points_showcase: bool = False
 
     @property
     def card_external_id(self) -> str:
@@ -291,6 +346,7 @@ def _demo(
     restricted: bool = False,
     points_unavailable: bool = False,
     coupons: int | None = None,
+    points_showcase: bool = False,
 ) -> DemoIdentity:
     """A row of the notes' table; most identifiers follow from the key and the row number."""
     return DemoIdentity(
@@ -310,6 +366,7 @@ def _demo(
         restricted=restricted,
         points_unavailable=points_unavailable,
         coupons=coupons,
+        points_showcase=points_showcase,
     )
 
 
@@ -319,8 +376,8 @@ DEMO_COUPONS: Final = 250
 
 DEMO_IDENTITIES: Final = (
     _demo("silver", 1, "Asha", "Rao", tiers=(1, 1)),
-    _demo("gold", 2, "Rahul", "Mehta", tiers=(2, 2)),
-    _demo("platinum", 3, "Priya", "Nair", tiers=(3, 2)),
+    _demo("gold", 2, "Rahul", "Mehta", tiers=(2, 2), points_showcase=True),
+    _demo("platinum", 3, "Priya", "Nair", tiers=(3, 2), points_showcase=True),
     _demo("diamond", 4, "Vikram", "Singh", tiers=(4, 3)),
     _demo("coupons", 5, "Meera", "Iyer", tiers=(2, 1), coupons=DEMO_COUPONS),
     _demo(

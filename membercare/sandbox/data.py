@@ -21,6 +21,7 @@ from membercare.sandbox.models import (
     Coupon,
     Customer,
     CustomField,
+    DelayedPoints,
     ExpiredPoints,
     ExtendedField,
     ExtendedFieldDefinition,
@@ -35,6 +36,7 @@ from membercare.sandbox.models import (
     Tier,
     TierChange,
     Till,
+    TrackerPurchase,
     Transaction,
     UpgradeStrategy,
 )
@@ -44,6 +46,7 @@ Row = dict[str, Any]
 LOOKUP_CHUNK = 500  # identifiers per IN (...) list: far below every backend's parameter limit
 TRANSACTIONS_SHOWN = 10  # "about 10 most recent"
 PROMOTION_ROWS_MAX = 1000  # the contract's cap for promotion_points
+POINTS_HISTORY_MAX = 100  # points_summary's issuance and redemption entries, newest first
 
 
 # -- Who the identifiers name ---------------------------------------------------------------
@@ -291,6 +294,9 @@ class Sections:
     extended_fields: dict[int, list[Row]] = field(default_factory=dict)
     subscriptions: dict[int, list[Row]] = field(default_factory=dict)
     cards: dict[int, list[Row]] = field(default_factory=dict)
+    tracker_purchases: dict[int, list[Row]] = field(default_factory=dict)
+    delayed: dict[int, list[Row]] = field(default_factory=dict)
+    points_bills: dict[int, list[Row]] = field(default_factory=dict)  # bills that moved points
 
 
 def _grouped(rows: Iterable[Row], limit: int | None = None) -> dict[int, list[Row]]:
@@ -350,7 +356,46 @@ def load_sections(ids: list[int], query: LookupQuery) -> Sections:
                 order_by=["-expired_on", "-id"],
             )
         )
-    if query.wants("promotion_points"):
+    if query.gap_to_upgrade_for is not None:
+        sections.tracker_purchases = _grouped(
+            select_rows(
+                TrackerPurchase,
+                ("customer_id", "program_id", "tracker_name", "amount", "purchased_on"),
+                ids,
+                where=in_program,
+                order_by=["purchased_on", "id"],
+            )
+        )
+    if query.wants("delayed_accrual"):
+        sections.delayed = _grouped(
+            select_rows(
+                DelayedPoints,
+                ("customer_id", "program_id", "points", "earned_on", "release_on", "bill_number"),
+                ids,
+                where=in_program,
+                order_by=["release_on", "id"],
+            )
+        )
+    if query.wants("points_summary"):
+        # Bills earn and spend the default program's points (a store bill has no program).
+        sections.points_bills = _grouped(
+            row
+            for row in select_rows(
+                Transaction,
+                (
+                    "customer_id",
+                    "number",
+                    "created_date",
+                    "points_issued",
+                    "points_redeemed",
+                    "store_id",
+                ),
+                ids,
+                order_by=["-created_date", "-id"],
+            )
+            if row["points_issued"] or row["points_redeemed"]
+        )
+    if query.wants("promotion_points") or query.wants("points_summary"):
         sections.promotions = _grouped(
             select_rows(
                 PromotionPoints,

@@ -326,6 +326,37 @@ class PromotionPoints(models.Model):
         return f"{self.points} on {self.issued_on}"
 
 
+class TrackerPurchase(models.Model):
+    """A purchase a TRACKER_VALUE_BASED upgrade counts: a tracker's value on a day is the sum of
+    the purchases inside its window that day (membership.tracker_values holds today's sum)."""
+
+    id = models.PositiveBigIntegerField(primary_key=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    tracker_name = models.CharField(max_length=100)
+    amount = models.PositiveIntegerField()
+    purchased_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.purchased_on}"
+
+
+class DelayedPoints(models.Model):
+    """Points earned on a bill but held back until `release_on` (delayed accrual); the rows of a
+    membership add up to its `delayed_points`."""
+
+    id = models.PositiveBigIntegerField(primary_key=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    points = models.PositiveIntegerField()
+    earned_on = models.DateField()
+    release_on = models.DateField()
+    bill_number = models.CharField(max_length=30, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.points} from {self.release_on}"
+
+
 class TierChange(models.Model):
     id = models.PositiveBigIntegerField(primary_key=True)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")

@@ -5,13 +5,15 @@ Values follow Capillary's samples: numbers as strings, booleans as "true"/"false
 docs/contract-notes.md.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
 from django.utils import timezone
 
-from membercare.sandbox.data import Row, Sections, TierInfo, points_on
+from membercare.sandbox.catalog import PARTNER_PROGRAMS
+from membercare.sandbox.data import POINTS_HISTORY_MAX, Row, Sections, TierInfo, points_on
 from membercare.sandbox.models import Customer, FraudStatus, RenewalBasis, UpgradeBasis
 from membercare.sandbox.params import ECHO_FIELD, LookupQuery
 
@@ -215,7 +217,7 @@ def customer_item(item: Item, ctx: Context) -> dict[str, Any]:
         "type": customer.type,
         "source": customer.source,
         "identifiers": [],
-        "gender": customer.gender,
+        # No top-level gender: it is an extended field, as in Capillary's current samples.
         "registered_by": customer.registered_by,
     }
     if query.wants("registered_store"):
@@ -357,12 +359,7 @@ def _points_sections(
     data: dict[str, Any] = {}
     lots = ctx.sections.expiry_lots.get(uid, [])
     if query.wants("points_summary") and main:
-        data["points_summary"] = {
-            "expired": str(main["expired_points"]),
-            "redeemed": str(main["redeemed_points"]),
-            "adjusted": str(main["adjusted_points"]),
-            "returned": str(main["returned_points"]),
-        }
+        data["points_summary"] = _points_history(uid, main, ctx)
     if query.wants("mlp"):
         data["points_summaries"] = {
             "points_summary": [_points_summary(m, lots, ctx) for m in memberships]
@@ -388,10 +385,9 @@ def _points_sections(
     if query.wants("promotion_points"):
         data["promotion_points"] = _promotion_points(ctx.sections.promotions.get(uid, []), ctx)
     if query.wants("tier_upgrade_criteria") and main:
-        data["tier_upgrade_criteria"] = {
-            "program_id": str(main["program_id"]),
-            **gap_to_upgrade(main, tiers[main["tier_id"]], ctx, lots, ctx.today),
-        }
+        criteria = tier_update_criteria(main, tiers[main["tier_id"]], ctx, lots)
+        if criteria:  # none for the top tier, nor for a tier reached by trackers only
+            data["tier_update_criteria"] = criteria
     if query.wants("membership_retention_criteria") and main:
         data["membership_retention_criteria"] = {
             "program_id": str(main["program_id"]),
@@ -399,21 +395,10 @@ def _points_sections(
         }
     if query.wants("delayed_accrual"):
         data["delayed_accrual"] = [
-            {"program_id": str(m["program_id"]), "delayed_points": str(m["delayed_points"])}
-            for m in memberships
+            _delayed_accrual(m, ctx.sections.delayed.get(uid, []), ctx) for m in memberships
         ]
     if query.wants("program_summary"):
-        data["program_summary"] = [
-            {
-                "program_id": str(m["program_id"]),
-                "program_title": tiers[m["tier_id"]].program_name,
-                "current_slab": tiers[m["tier_id"]].name,
-                "slab_serial_number": str(tiers[m["tier_id"]].serial),
-                "loyalty_points": str(m["loyalty_points"]),
-                "lifetime_points": str(m["lifetime_points"]),
-            }
-            for m in memberships
-        ]
+        data["programs_list"] = {"program": _programs_list(ctx)}
     return data
 
 
@@ -441,11 +426,23 @@ def _points_summary(m: Row, lots: list[Row], ctx: Context) -> dict[str, Any]:
         "nextSlabDescription": following.description if following else "",
         "delayed_points": str(m["delayed_points"]),
         "total_available_points": str(m["loyalty_points"]),
+        "linked_partner_programs": {
+            "linked_partner_program": [
+                {
+                    "partner_program_id": str(partner.id),
+                    "partner_program_name": partner.name,
+                    "partner_program_type": partner.type,
+                }
+                for partner in PARTNER_PROGRAMS
+                if partner.program_id == m["program_id"]
+            ]
+        },
     }
     query = ctx.query
     if query.gap_to_upgrade_for is not None:
         as_of = ctx.today + timedelta(days=query.gap_to_upgrade_for)
-        summary["gap_to_upgrade"] = gap_to_upgrade(m, tier, ctx, lots, as_of)
+        purchases = ctx.sections.tracker_purchases.get(m["customer_id"], [])
+        summary["gap_to_upgrade"] = gap_to_upgrade(m, tier, ctx, lots, as_of, purchases)
     if query.gap_to_renew_for is not None:
         as_of = ctx.today + timedelta(days=query.gap_to_renew_for)
         summary["gap_to_renew"] = gap_to_renew(m, tier, ctx, lots, as_of)
@@ -453,7 +450,12 @@ def _points_summary(m: Row, lots: list[Row], ctx: Context) -> dict[str, Any]:
 
 
 def gap_to_upgrade(
-    m: Row, tier: TierInfo, ctx: Context, lots: list[Row], as_of: date
+    m: Row,
+    tier: TierInfo,
+    ctx: Context,
+    lots: list[Row],
+    as_of: date,
+    purchases: Sequence[Row] = (),
 ) -> dict[str, Any]:
     """How far the member is from the next tier on `as_of` (nothing for the top tier)."""
     following = ctx.sections.catalog.next_tier(tier)
@@ -461,7 +463,7 @@ def gap_to_upgrade(
         return {"upgrade_strategy": []}
     strategies = []
     for rule in following.upgrade:
-        current, valid_upto = _upgrade_value(rule, m, lots, as_of)
+        current, valid_upto = _upgrade_value(rule, m, lots, as_of, purchases)
         strategy: dict[str, Any] = {"upgrade_based_on": rule["based_on"]}
         if rule["based_on"] == UpgradeBasis.TRACKER_VALUE_BASED:
             strategy["upgrade_entity_identifers"] = {  # Capillary's spelling
@@ -486,7 +488,13 @@ def gap_to_upgrade(
     return gap
 
 
-def _upgrade_value(rule: Row, m: Row, lots: list[Row], as_of: date) -> tuple[int, date]:
+def _upgrade_value(
+    rule: Row,
+    m: Row,
+    lots: list[Row],
+    as_of: date,
+    purchases: Sequence[Row] = (),
+) -> tuple[int, date]:
     """The member's value for an upgrade strategy on `as_of`, and until when it holds."""
     tier_expiry = timezone.localtime(m["tier_expiry_date"]).date()
     match rule["based_on"]:
@@ -500,8 +508,33 @@ def _upgrade_value(rule: Row, m: Row, lots: list[Row], as_of: date) -> tuple[int
             ]
             points = points_on(lots, m["program_id"], m["loyalty_points"], as_of)
             return points, min(upcoming, default=tier_expiry)
-        case _:  # a moving-window tracker: its value holds for the day asked about
-            return int(m["tracker_values"].get(rule["tracker_name"], 0)), as_of
+        case _:
+            return tracker_value(rule, m["program_id"], purchases, as_of)
+
+
+def tracker_value(
+    rule: Row, program_id: int, purchases: Sequence[Row], as_of: date
+) -> tuple[int, date]:
+    """A tracker's value on `as_of`, from the member's purchases (none come after today), and the
+    last day that value holds.
+
+    MOVING_WINDOW of P days: the purchases of the P days up to `as_of`; the value holds until the
+    oldest of them leaves. CALENDAR_BASED_CYCLIC_WINDOW: the purchases of `as_of`'s calendar
+    year; it holds until 31 December, when the cycle starts again from nothing.
+    """
+    mine = [
+        p
+        for p in purchases
+        if p["program_id"] == program_id and p["tracker_name"] == rule["tracker_name"]
+    ]
+    if rule["tracker_mode"] == "MOVING_WINDOW":
+        period = timedelta(days=rule["tracker_case_period_value"] or 0)
+        counted = [p for p in mine if p["purchased_on"] + period > as_of]
+        oldest = min((p["purchased_on"] for p in counted), default=None)
+        valid_upto = oldest + period - timedelta(days=1) if oldest else as_of
+        return sum(p["amount"] for p in counted), valid_upto
+    counted = [p for p in mine if p["purchased_on"].year == as_of.year]
+    return sum(p["amount"] for p in counted), date(as_of.year, 12, 31)
 
 
 def gap_to_renew(
@@ -530,6 +563,179 @@ def gap_to_renew(
         "tier_expiry_date": ctx.dates.day(m["tier_expiry_date"]),
         "renew_confirmed": yes(confirmed),
         "renew_strategy": strategies,
+    }
+
+
+def tier_update_criteria(
+    m: Row, tier: TierInfo, ctx: Context, lots: list[Row]
+) -> dict[str, Any] | None:
+    """`tier_update_criteria`: what the next tier asks for, for points and purchase based
+    strategies only (Capillary leaves out tracker based ones, and the top tier has none).
+
+    The object's own fields (purchase_type, description, min_purchase_value_required) are the
+    first such strategy's; `upgrade_strategy` lists each with the member's value today.
+    """
+    following = ctx.sections.catalog.next_tier(tier)
+    if following is None:
+        return None
+    gap = gap_to_upgrade(m, tier, ctx, lots, ctx.today)
+    strategies = [
+        s
+        for s in gap["upgrade_strategy"]
+        if s["upgrade_based_on"] != UpgradeBasis.TRACKER_VALUE_BASED
+    ]
+    if not strategies:
+        return None
+    words = {
+        UpgradeBasis.CUMULATIVE_PURCHASES: "lifetime purchases of",
+        UpgradeBasis.CURRENT_POINTS: "current points of",
+    }
+    description = " and ".join(
+        f"{words.get(s['upgrade_based_on'], s['upgrade_based_on'])} {int(s['upgrade_threshold']):,}"
+        for s in strategies
+    )
+    return {
+        "program_id": str(m["program_id"]),
+        "next_slab": following.name,
+        "purchase_type": strategies[0]["upgrade_based_on"],
+        "description": f"{following.name}: {description}",
+        "min_purchase_value_required": strategies[0]["upgrade_threshold"],
+        "upgrade_strategy": strategies,
+    }
+
+
+def _programs_list(ctx: Context) -> list[dict[str, Any]]:
+    """The org's programs (`program_summary=true`), as Capillary's sample shows them: every value
+    a string, partner programs under PartnerPrograms.PartnerProgram[]."""
+    catalog = ctx.sections.catalog
+    programs: dict[int, TierInfo] = {}
+    for tier in catalog.tiers.values():
+        programs.setdefault(tier.program_id, tier)
+    return [
+        {
+            "programId": str(program_id),
+            "programName": tier.program_name,
+            "programDescription": tier.program_description,
+            "isDefault": yes(program_id == catalog.default_program_id),
+            "pointsToCurrencyRatio": str(tier.points_ratio.normalize()),
+            "PartnerPrograms": {
+                "PartnerProgram": [
+                    _partner_program(partner)
+                    for partner in PARTNER_PROGRAMS
+                    if partner.program_id == program_id
+                ]
+            },
+        }
+        for program_id, tier in sorted(programs.items())
+    ]
+
+
+def _partner_program(partner: Any) -> dict[str, Any]:
+    period_type, period_value = partner.membership_period or ("", 0)
+    return {
+        "partnerProgramId": str(partner.id),
+        "partnerProgramName": partner.name,
+        "partnerProgramDescription": partner.description,
+        "isTierBased": yes(bool(partner.tiers)),
+        "pointsExchangeRate": str(partner.points_exchange_rate.normalize()),
+        "partnerProgramType": partner.type,
+        "membershipPeriodType": period_type,
+        "membershipPeriodValue": str(period_value),
+        "partnerProgramTiers": [
+            {"tierNumber": str(number), "tierName": name}
+            for number, name in enumerate(partner.tiers, start=1)
+        ],
+    }
+
+
+def _delayed_accrual(m: Row, rows: list[Row], ctx: Context) -> dict[str, Any]:
+    """A program's pending points, and when each part of them is released."""
+    return {
+        "program_id": str(m["program_id"]),
+        "delayed_points": str(m["delayed_points"]),
+        "delayed_points_details": [
+            {
+                "points": str(row["points"]),
+                "earned_on": ctx.dates.day(row["earned_on"]),
+                "release_date": ctx.dates.day(row["release_on"]),
+                "bill_number": row["bill_number"],
+            }
+            for row in rows
+            if row["program_id"] == m["program_id"]
+        ],
+    }
+
+
+def _points_history(uid: int, main: Row, ctx: Context) -> dict[str, Any]:
+    """`points_summary`: the issuance and redemption history (the docs' "points issuance and
+    redemption history"), with the program's totals the 2017 sample shows beside it.
+
+    Issued: points earned on bills (the default program's) and promotion points; redeemed:
+    points spent on bills. Newest first, at most POINTS_HISTORY_MAX of each.
+    """
+    issued: list[tuple[str, dict[str, Any]]] = []
+    redeemed: list[tuple[str, dict[str, Any]]] = []
+    bills = (
+        ctx.sections.points_bills.get(uid, [])
+        if main["program_id"] == ctx.sections.catalog.default_program_id
+        else []
+    )
+    for bill in bills:
+        when = ctx.dates.dt(bill["created_date"])
+        entry = {"bill_number": bill["number"], "store": ctx.store(bill["store_id"])}
+        if bill["points_issued"]:
+            issued.append(
+                (
+                    when,
+                    {
+                        "points": str(bill["points_issued"]),
+                        "issued_on": when,
+                        "source": "TRANSACTION",
+                        **entry,
+                    },
+                )
+            )
+        if bill["points_redeemed"]:
+            redeemed.append(
+                (when, {"points": str(bill["points_redeemed"]), "redeemed_on": when, **entry})
+            )
+    for promo in ctx.sections.promotions.get(uid, []):
+        if promo["program_id"] != main["program_id"]:
+            continue
+        when = ctx.dates.day(promo["issued_on"])
+        issued.append(
+            (
+                when,
+                {
+                    "points": str(promo["points"]),
+                    "issued_on": when,
+                    "source": "PROMOTION",
+                    "bill_number": "",
+                    "store": ctx.store(promo["store_id"]),
+                    "expiry_date": ctx.dates.day(promo["expiry_date"]),
+                },
+            )
+        )
+    program = {"program_id": str(main["program_id"])}
+    return {
+        **program,
+        "issued": str(main["lifetime_points"]),
+        "redeemed": str(main["redeemed_points"]),
+        "expired": str(main["expired_points"]),
+        "returned": str(main["returned_points"]),
+        "adjusted": str(main["adjusted_points"]),
+        "issuance_history": {
+            "issued": [
+                {**e, **program}
+                for _, e in sorted(issued, key=lambda x: x[0], reverse=True)[:POINTS_HISTORY_MAX]
+            ]
+        },
+        "redemption_history": {
+            "redeemed": [
+                {**e, **program}
+                for _, e in sorted(redeemed, key=lambda x: x[0], reverse=True)[:POINTS_HISTORY_MAX]
+            ]
+        },
     }
 
 

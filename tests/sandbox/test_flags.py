@@ -24,7 +24,7 @@ FLAGS = {
     "points_summary": "points_summary",
     "promotion_points": "promotion_points",
     "membership_retention_criteria": "membership_retention_criteria",
-    "tier_upgrade_criteria": "tier_upgrade_criteria",
+    "tier_upgrade_criteria": "tier_update_criteria",  # the docs' name for the answer
     "mlp": "points_summaries",
     "user_group": "user_group",
     "customer_image": "customer_image",
@@ -33,7 +33,7 @@ FLAGS = {
     "segments": "segments",
     "card_details": "card_details",
     "delayed_accrual": "delayed_accrual",
-    "program_summary": "program_summary",
+    "program_summary": "programs_list",
     "user_id": "user_id",
 }
 DEFAULT_ON = ("registered_store", "registered_till", "fraud_details")

@@ -32,6 +32,7 @@ from membercare.sandbox.models import (
     Coupon,
     Customer,
     CustomField,
+    DelayedPoints,
     ExpiredPoints,
     ExtendedField,
     FraudStatus,
@@ -41,8 +42,10 @@ from membercare.sandbox.models import (
     Subscription,
     TierChange,
     TierChangeType,
+    TrackerPurchase,
     Transaction,
     TransactionType,
+    UpgradeBasis,
 )
 
 CHUNK: Final = 2000  # members per flush: bounds memory while keeping batches large
@@ -216,21 +219,26 @@ class MemberWriter:
             if tier.validity_months
             else self.end_of_day(self.anchor.replace(year=self.anchor.year + 100))
         )
+        self.add_tracker_purchases(plan, program_id, values, rng)
+        delayed = rng.choice((0, 0, 0, rng.randint(10, 400)))
+        if plan.points_showcase:
+            delayed = rng.randint(120, 400)
         self.rows.add(
             Membership,
             customer_id=plan.user_id,
             program_id=program_id,
             tier_id=tier.id,
             tier_expiry_date=expiry,
-            delayed_points=rng.choice((0, 0, 0, rng.randint(10, 400))),
+            delayed_points=delayed,
             **values,
         )
+        self.add_delayed_points(plan.user_id, program_id, delayed, rng)
         self.add_points_lots(plan.user_id, program_id, values, rng)
         self.add_tier_history(
             plan.user_id, program_id, serial, rng, registered_on, home_store, expiry
         )
-        if rng.random() < 0.3:
-            for _ in range(rng.randint(1, 2)):
+        if plan.points_showcase or rng.random() < 0.3:
+            for _ in range(rng.randint(2, 3) if plan.points_showcase else rng.randint(1, 2)):
                 issued = self.past(rng, within_days=300, after=registered_on).date()
                 self.rows.add(
                     PromotionPoints,
@@ -242,6 +250,65 @@ class MemberWriter:
                     expiry_date=self.future_day(rng),
                     store_id=home_store,
                 )
+
+    def add_tracker_purchases(
+        self, plan: MemberPlan, program_id: int, values: dict[str, Any], rng: random.Random
+    ) -> None:
+        """Each tracker's value as dated purchases inside its window, so that its value on a
+        later day (gap_to_upgrade_for) is what is left of them then: a moving window loses the
+        oldest ones, a calendar cycle starts again from nothing on 1 January.
+
+        A moving window's first purchase is one of its oldest, so the gap moves within the next
+        two months (for the showcase demos within 20 days: "in 30 days" shows it).
+        """
+        program = next(p for p in catalog.PROGRAMS if p.id == program_id)
+        rules = {
+            rule.tracker[0]: rule.tracker
+            for tier in program.tiers
+            for rule in tier.upgrade
+            if rule.based_on == UpgradeBasis.TRACKER_VALUE_BASED and rule.tracker
+        }
+        trackers = values["tracker_values"]
+        for name, (_, _, mode, _, _, period) in rules.items():
+            if mode == "MOVING_WINDOW":
+                oldest = (
+                    period - 20 if plan.points_showcase else rng.randint(period - 60, period - 1)
+                )
+                days_ago = [oldest]
+                newest_span = period - 1
+            else:  # a calendar year: from 1 January to yesterday
+                newest_span = (self.anchor - self.anchor.replace(month=1, day=1)).days
+                if newest_span < 1:
+                    trackers[name] = 0  # 1 January: the cycle has only just begun
+                    continue
+                days_ago = [rng.randint(1, newest_span)]
+            amounts = list(_split(trackers.get(name, 0), rng.randint(3, 8), rng))
+            days_ago += [rng.randint(1, newest_span) for _ in amounts[1:]]
+            for amount, ago in zip(amounts, days_ago, strict=False):
+                self.rows.add(
+                    TrackerPurchase,
+                    customer_id=plan.user_id,
+                    program_id=program_id,
+                    tracker_name=name,
+                    amount=amount,
+                    purchased_on=self.anchor - timedelta(days=ago),
+                )
+
+    def add_delayed_points(
+        self, user_id: int, program_id: int, delayed: int, rng: random.Random
+    ) -> None:
+        """Delayed accrual: points earned in the last 2 weeks, released within the next 30 days."""
+        for points in _split(delayed, rng.randint(1, 3), rng):
+            earned = self.anchor - timedelta(days=rng.randint(1, 14))
+            self.rows.add(
+                DelayedPoints,
+                customer_id=user_id,
+                program_id=program_id,
+                points=points,
+                earned_on=earned,
+                release_on=self.anchor + timedelta(days=rng.randint(1, 30)),
+                bill_number=f"BILL-D{user_id % 100_000:05d}{rng.randint(100, 999)}",
+            )
 
     def add_points_lots(
         self, user_id: int, program_id: int, values: dict[str, Any], rng: random.Random
@@ -339,6 +406,8 @@ class MemberWriter:
         self, plan: MemberPlan, rng: random.Random, registered_on: datetime, home_store: int
     ) -> None:
         count = min(int(rng.expovariate(1 / 6)), 25)
+        if plan.points_showcase:
+            count = max(count, 14)  # a long points history: bills that earned and spent points
         for _ in range(count):
             store_id = home_store if rng.random() < 0.7 else rng.choice(plan.region.store_ids)
             kind = weighted(rng, TRANSACTION_TYPES)
@@ -390,6 +459,8 @@ class MemberWriter:
             2: rng.choice(("SINGLE", "MARRIED")),
             4: plan.region.language,
         }
+        if plan.name.gender:
+            values[catalog.GENDER_FIELD_ID] = plan.name.gender
         if catalog.DINING_PROGRAM_ID in plan.tiers:
             values[3] = rng.choice(("VEGETARIAN", "NON_VEGETARIAN", "VEGAN", "HALAL"))
         for definition_id, value in sorted(values.items()):

@@ -65,6 +65,7 @@ class MemberPlan:
     coupons: int = 0
     near_upgrade: bool = False
     extra_card: bool = False
+    points_showcase: bool = False  # promotions, delayed points and a long history, always
 
 
 def weighted[T](rng: random.Random, choices: Iterable[tuple[T, int]]) -> T:
@@ -175,4 +176,5 @@ def plan_demo(demo: DemoIdentity, rng: random.Random) -> MemberPlan:
         points_unavailable=demo.points_unavailable,
         coupons=demo.coupons if demo.coupons is not None else rng.randint(3, 8),
         near_upgrade=demo.key == "near-upgrade",
+        points_showcase=demo.points_showcase,
     )
