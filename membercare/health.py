@@ -42,7 +42,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "cache": _cache()}
     ready = all(result == "ok" for result in checks.values())
     body: dict[str, object] = {"status": "ready" if ready else "unready", "checks": checks}
-    state = breaker_state()
+    # The breaker's state lives in the cache: when that just failed, reading it would only wait
+    # for the same timeout again (a hung Redis: REDIS_SOCKET_TIMEOUT), so it is "unknown".
+    state = breaker_state() if checks["cache"] == "ok" else _unknown_breaker()
     if state is not None:
         body["breaker"] = state  # reported, never a reason to be unready (see above)
     return JsonResponse(body, status=200 if ready else 503)
@@ -65,6 +67,15 @@ def breaker_state() -> str | None:
     except Exception as error:  # its store (Redis) may be down: readyz reports the cache then
         logger.warning("readyz: the breaker's state could not be read: %s", type(error).__name__)
         return "unknown"
+
+
+def _unknown_breaker() -> str | None:
+    """ "unknown", or None when this build has no breaker (as breaker_state says)."""
+    try:
+        import_module(BREAKER_MODULE)
+    except ModuleNotFoundError:
+        return None
+    return "unknown"
 
 
 def _database() -> str:

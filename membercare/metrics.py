@@ -173,18 +173,27 @@ def cache_read(record: str, value: object) -> None:
 class BreakerCollector(Collector):
     """The breaker's state at scrape time: shared in Redis, so any process can say it."""
 
+    def describe(self) -> Iterable[Metric]:
+        # What it exposes, without reading it: otherwise registering it calls collect(), and
+        # importing this module would read the cache (and wait on a hung Redis).
+        return [self._gauge()]
+
     def collect(self) -> Iterable[Metric]:
         state = breaker_state()
         if state is None:
             return []  # no breaker (yet): nothing rather than a made-up "closed"
-        gauge = GaugeMetricFamily(
+        gauge = self._gauge()
+        for name in dict.fromkeys([*BREAKER_STATES, state]):
+            gauge.add_metric([name], 1.0 if name == state else 0.0)
+        return [gauge]
+
+    @staticmethod
+    def _gauge() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
             "membercare_breaker_state",
             "The Capillary circuit breaker: 1 for its current state (closed, open, half_open).",
             labels=["state"],
         )
-        for name in dict.fromkeys([*BREAKER_STATES, state]):
-            gauge.add_metric([name], 1.0 if name == state else 0.0)
-        return [gauge]
 
 
 _BREAKER = BreakerCollector()

@@ -125,12 +125,21 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # (membercare/cache_crypto.py). Comma-separated Fernet keys, the first encrypts, all decrypt; none
 # set: a key derived from SECRET_KEY.
 CACHE_ENCRYPTION_KEYS = env.list("CACHE_ENCRYPTION_KEYS", default=[])
+# A Redis that hangs must not hang every request, and /readyz, with it: each command gives up
+# after these many seconds (connecting, then waiting for an answer; Redis answers in well under a
+# millisecond; redis-py's own default is 5 s each, and several commands make a request).
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "membercare.cache_crypto.EncryptedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "membercare",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
