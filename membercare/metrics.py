@@ -145,7 +145,7 @@ def outcome_of(error: CapillaryError) -> str:
 def _timed_out(error: CapillaryError) -> bool:
     # The transport words a timeout "... in time." (capillary/transport.py); a dedicated class for
     # deadlines, if one comes, is named so.
-    return "Timeout" in type(error).__name__ or error.message.endswith("in time.")
+    return "Timeout" in type(error).__name__ or error.msgid.endswith("in time.")
 
 
 def _call_failed(error: CapillaryError) -> bool:

@@ -9,7 +9,7 @@ from typing import Literal
 
 from membercare.access.capabilities import Cap
 from membercare.access.policy import Viewer
-from membercare.capillary import Card, Customer, Field, FraudDetails, Transaction
+from membercare.capillary import Card, Customer, Field, FraudDetails, Transaction, is_cjk, is_rtl
 
 DOT = "•"
 ContactField = Literal["name", "mobile", "email", "external_id", "cards", "fields"]
@@ -42,11 +42,35 @@ def mask_email(value: str | None) -> str | None:
 
 
 def initials(first: str | None, last: str | None) -> tuple[str, str]:
-    """Ada Lovelace reads A. L. (works for any script: the first character of each name)."""
-    return (
-        f"{first.strip()[:1]}." if first and first.strip() else "",
-        f"{last.strip()[:1]}." if last and last.strip() else "",
-    )
+    """Each name's first letter, marked as the name's script marks an abbreviation.
+
+    Ada Lovelace reads A. L.; فاطمة الحسيني reads ف. ح. (the article "al-" of a family name is not
+    the name, and a right-to-left mark after each period keeps the period beside its letter, so
+    the initials read right to left in any paragraph); 王小明 (王 + 小明) reads 王•小• (family name
+    first, as Customer.full_name puts it; a period marks no abbreviation in CJK script).
+    """
+    return _initial(first, family=False), _initial(last, family=True)
+
+
+# Arabic's definite article, written joined to a family name (الحسيني) or apart from it (آل سعود).
+_ARTICLES = ("ال", "آل")
+RLM = "\u200f"
+
+
+def _initial(name: str | None, *, family: bool) -> str:
+    words = (name or "").split()
+    if not words:
+        return ""
+    if family and len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    word = words[0]
+    if is_cjk(word[0]):
+        return word[0] + DOT
+    if is_rtl(word[0]):
+        if family and word.startswith(_ARTICLES) and len(word) > 3:
+            word = word[2:]  # a given name may start so (الهام, Ilham): only family names lose it
+        return f"{word[0]}.{RLM}"
+    return f"{word[0]}."
 
 
 def mask_tail(value: str | None, keep: int = 4) -> str | None:

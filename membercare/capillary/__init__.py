@@ -11,6 +11,7 @@ Other apps import from here, never from the modules inside:
 needs it.
 """
 
+from ._text import Words
 from .client import CapillaryClient
 from .errors import (
     CapillaryError,
@@ -23,6 +24,7 @@ from .errors import (
     Unavailable,
 )
 from .identifiers import Identifier, IdentifierKind, detect_kind, parse_identifier
+from .names import is_cjk, is_rtl
 from .query import FULL_VIEW, CustomerQuery, coupons_page, transactions_only
 from .settings import client_from_settings
 from .types import (
@@ -62,9 +64,12 @@ __all__ = [
     "Transaction",
     "Unavailable",
     "UpgradeStrategy",
+    "Words",
     "client_from_settings",
     "coupons_page",
     "detect_kind",
+    "is_cjk",
+    "is_rtl",
     "parse_identifier",
     "transactions_only",
 ]

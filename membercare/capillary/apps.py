@@ -2,9 +2,11 @@ import logging
 
 from django.apps import AppConfig
 from django.core.signals import setting_changed
+from django.utils.translation import gettext
 
 from membercare.log_filters import DropQueryStrings
 
+from . import _text
 from .settings import forget_client
 from .transport import URLLIB3_LOGGERS
 
@@ -22,3 +24,5 @@ class CapillaryConfig(AppConfig):
             if not any(isinstance(f, DropQueryStrings) for f in urllib3_logger.filters):
                 urllib3_logger.addFilter(DropQueryStrings())
         setting_changed.connect(forget_client, dispatch_uid="capillary.forget_client")
+        # What agents read of the client's errors and labels, in their language (_text.py).
+        _text.use_translation(gettext)

@@ -3,9 +3,10 @@
 Callers catch `CapillaryError` (or one subclass). What an agent reads is on the error itself:
 `title` (what happened), `detail` (what to do about it) and `retryable` (whether to offer a retry).
 `message` is the precise wording for operators (logs, `manage.py capillary_check`) and for a few
-agent messages (an identifier that is not valid). None of them contains the identifier, a URL or a
-response body, and every error raised after an HTTP exchange carries Capillary's `X-Cap-Requestid`
-so an operator can trace it.
+agent messages (an identifier that is not valid). What agents read is marked for translation and
+read in the agent's language (`_text.py`); `msgid` is the message as written, in English. None
+of them contains the identifier, a URL or a response body, and every error raised after an HTTP
+exchange carries Capillary's `X-Cap-Requestid` so an operator can trace it.
 
 Item and HTTP codes: CONTRACT.md section 3; shapes the contract leaves open: docs/contract-notes.md.
 """
@@ -18,6 +19,8 @@ import math
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._text import Words, gettext_noop, translated
+
 if TYPE_CHECKING:
     from .identifiers import IdentifierKind
 
@@ -26,9 +29,9 @@ class CapillaryError(Exception):
     """Base of the tree, and what an unknown failing item code becomes. `request_id` is
     Capillary's trace id."""
 
-    default_message: ClassVar[str] = "Capillary could not answer this request."
+    default_message: ClassVar[str] = gettext_noop("Capillary could not answer this request.")
     #: What an agent is told happened.
-    title: ClassVar[str] = "Capillary couldn't answer this request."
+    title = Words(gettext_noop("Capillary couldn't answer this request."))
     #: True when asking again may well succeed: the agent is offered a retry.
     retryable: ClassVar[bool] = True
     #: Seconds to wait before asking again, when Capillary said (see RateLimited).
@@ -41,14 +44,22 @@ class CapillaryError(Exception):
         request_id: str | None = None,
         code: int | None = None,
         http_status: int | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
-        self.message = message or self.default_message
+        #: The message as written (English), and the values of its `%(name)s` placeholders.
+        self.msgid = message or self.default_message
+        self.params = params or {}
         self.request_id = request_id
         #: The Capillary item or error code behind this error, when there was one (e.g. 1012, 4000).
         self.code = code
         #: The HTTP status of the answer, when there was an answer.
         self.http_status = http_status
         super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (English in the client used alone)."""
+        return translated(self.msgid, self.params)
 
     @property
     def detail(self) -> str:
@@ -66,7 +77,11 @@ class CapillaryError(Exception):
 
 def _restore(cls: type[CapillaryError], state: dict[str, Any]) -> CapillaryError:
     error = cls.__new__(cls)
-    Exception.__init__(error, state.get("message", cls.default_message))
+    state = dict(state)
+    if "message" in state:  # pickled before messages were translated when read
+        state.setdefault("msgid", state.pop("message"))
+    state.setdefault("params", {})
+    Exception.__init__(error, state.get("msgid", cls.default_message))
     error.__dict__.update(state)
     return error
 
@@ -74,13 +89,13 @@ def _restore(cls: type[CapillaryError], state: dict[str, Any]) -> CapillaryError
 class CustomerNotFound(CapillaryError):
     """Item codes 816, 1011 and 1012: Capillary has no such member (all three treated alike)."""
 
-    default_message = "No member matches that identifier."
+    default_message = gettext_noop("No member matches that identifier.")
 
 
 class CustomerDeleted(CapillaryError):
     """Item code 8109: the member existed but was deleted after a PII delete request."""
 
-    default_message = "This member was deleted after a PII delete request."
+    default_message = gettext_noop("This member was deleted after a PII delete request.")
 
 
 class InvalidIdentifier(CapillaryError):
@@ -88,7 +103,7 @@ class InvalidIdentifier(CapillaryError):
     Capillary with item code 1042 (invalid mobile/email/external id), 400 or 1015 (no or invalid
     identifier)."""
 
-    default_message = "That identifier is not valid."
+    default_message = gettext_noop("That identifier is not valid.")
 
     def __init__(
         self,
@@ -107,22 +122,22 @@ class NoPermission(CapillaryError):
     """Item code 1044: the till may not view this member."""
 
     default_message = "The dashboard is not allowed to view this member."
-    title = "Capillary doesn't allow this member to be viewed."
-    detail = "Your organisation restricts this member's record."
+    title = Words(gettext_noop("Capillary doesn't allow this member to be viewed."))
+    detail = Words(gettext_noop("Your organisation restricts this member's record."))
     retryable = False
 
 
 class BatchTooLarge(CapillaryError):
     """Item code 1060: too many identifiers in one call (the limit is undocumented)."""
 
-    default_message = "Too many members were asked for at once."
+    default_message = gettext_noop("Too many members were asked for at once.")
 
 
 class RateLimited(CapillaryError):
     """HTTP 429, never slept on: `retry_after` (seconds, from `Retry-After`) says when to retry."""
 
     default_message = "Capillary is receiving too many requests; try again shortly."
-    title = "Capillary is busy."
+    title = Words(gettext_noop("Capillary is busy."))
 
     def __init__(
         self,
@@ -138,7 +153,11 @@ class RateLimited(CapillaryError):
 
     @property
     def detail(self) -> str:
-        return f"Retry in {self.retry_after} s." if self.retry_after else "Retry in a moment."
+        if self.retry_after:
+            return translated(
+                gettext_noop("Retry in %(seconds)s s."), {"seconds": self.retry_after}
+            )
+        return translated(gettext_noop("Retry in a moment."))
 
 
 class Unavailable(CapillaryError):
@@ -146,8 +165,10 @@ class Unavailable(CapillaryError):
     Capillary envelope, or 503 with errorCode 4001 ("authorization status unavailable")."""
 
     default_message = "Capillary is not answering right now; try again in a minute."
-    title = "Capillary didn't answer."
-    detail = "It may be slow or down. Retry, and tell your supervisor if it goes on."
+    title = Words(gettext_noop("Capillary didn't answer."))
+    detail = Words(
+        gettext_noop("It may be slow or down. Retry, and tell your supervisor if it goes on.")
+    )
 
 
 class ConfigurationError(CapillaryError):
@@ -156,8 +177,10 @@ class ConfigurationError(CapillaryError):
     endpoint that is not Capillary's."""
 
     default_message = "The connection to Capillary is misconfigured; tell an administrator."
-    title = "membercare can't read members from Capillary."
-    detail = "Its connection to Capillary is misconfigured. Tell your administrator."
+    title = Words(gettext_noop("membercare can't read members from Capillary."))
+    detail = Words(
+        gettext_noop("Its connection to Capillary is misconfigured. Tell your administrator.")
+    )
     retryable = False
 
 
@@ -166,8 +189,8 @@ class MalformedResponse(CapillaryError):
     truncated JSON, or JSON of the wrong shape. The body is never shown."""
 
     default_message = "Capillary sent an answer the dashboard could not read."
-    title = "Capillary sent an answer we couldn't read."
-    detail = "Retry; if it happens again, report it with the reference below."
+    title = Words(gettext_noop("Capillary sent an answer we couldn't read."))
+    detail = Words(gettext_noop("Retry; if it happens again, report it with the reference below."))
 
 
 # Item codes that mean "no member for this identifier" / other per-item failures (CONTRACT.md §3).
@@ -191,9 +214,15 @@ def error_for_item(code: int | None, *, request_id: str | None) -> CapillaryErro
     """
     error_class = _ITEM_ERRORS.get(code) if code is not None else None
     if error_class is None:
-        suffix = f" (code {code})" if code is not None else ""
+        if code is None:
+            return CapillaryError(
+                gettext_noop("Capillary could not return this member."), request_id=request_id
+            )
         return CapillaryError(
-            f"Capillary could not return this member{suffix}.", request_id=request_id, code=code
+            gettext_noop("Capillary could not return this member (code %(code)s)."),
+            request_id=request_id,
+            code=code,
+            params={"code": code},
         )
     return error_class(request_id=request_id, code=code)
 

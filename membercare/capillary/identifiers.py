@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ._text import gettext_noop, translated
 from .errors import InvalidIdentifier
 
 MAX_INPUT_LENGTH = 256  # checked before anything else: no work at all on absurd input
@@ -31,16 +32,17 @@ class IdentifierKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        """The kind's name for agents, in the active language."""
+        return translated(_LABELS[self])
 
 
 _LABELS = {
-    IdentifierKind.MOBILE: "Mobile",
-    IdentifierKind.EMAIL: "Email",
-    IdentifierKind.EXTERNAL_ID: "External ID",
-    IdentifierKind.USER_ID: "User ID",
-    IdentifierKind.CARD_NUMBER: "Card number",
-    IdentifierKind.CARD_EXTERNAL_ID: "Card external ID",
+    IdentifierKind.MOBILE: gettext_noop("Mobile"),
+    IdentifierKind.EMAIL: gettext_noop("Email"),
+    IdentifierKind.EXTERNAL_ID: gettext_noop("External ID"),
+    IdentifierKind.USER_ID: gettext_noop("User ID"),
+    IdentifierKind.CARD_NUMBER: gettext_noop("Card number"),
+    IdentifierKind.CARD_EXTERNAL_ID: gettext_noop("Card external ID"),
 }
 
 
@@ -50,6 +52,31 @@ class Identifier:
 
     kind: IdentifierKind
     value: str
+
+
+# What agents type in other scripts, as the ASCII that Capillary stores: Arabic-Indic (٠-٩) and
+# Extended Arabic-Indic, i.e. Persian and Urdu (۰-۹), digits; the full-width forms of ASCII that
+# Chinese, Japanese and Korean input methods give (０-９, ＋, ＠, Ａ-Ｚ, （, －, ...) and their
+# ideographic space. The invisible direction marks that come with a number copied from
+# right-to-left text (LRM, RLM, ALM, embeddings, isolates) are dropped.
+_TO_ASCII: dict[int, int | None] = {
+    **{0x0660 + n: ord("0") + n for n in range(10)},
+    **{0x06F0 + n: ord("0") + n for n in range(10)},
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},
+    0x3000: ord(" "),
+    **dict.fromkeys((0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A))),
+}
+
+
+def to_ascii(raw: str) -> str:
+    """`raw` with digits, plus signs and other ASCII typed in another script made ASCII.
+
+    "+٩٧١ ٥٠ ١٢٣ ٤٥٦٧" and "＋９７１５０１２３４５６７" are "+971 50 123 4567" and "+971501234567";
+    everything else is left as it is (letters of other scripts included). Applied by
+    `detect_kind` and `parse_identifier` before anything else, so every input they see (the
+    search box, the verify field, bulk lines) is read the same way.
+    """
+    return raw.translate(_TO_ASCII)
 
 
 # Separators people type inside phone and card numbers.
@@ -69,19 +96,21 @@ _USER_ID = re.compile(r"[1-9][0-9]{0,11}")
 _DIAL_CODE = re.compile(r"[1-9][0-9]{0,3}")
 
 _INVALID_MESSAGES = {
-    IdentifierKind.MOBILE: "That doesn't look like a mobile number.",
-    IdentifierKind.EMAIL: "That doesn't look like an email address.",
-    IdentifierKind.EXTERNAL_ID: "That doesn't look like an external ID.",
-    IdentifierKind.USER_ID: "A user ID is a number of up to 12 digits, without a leading zero.",
-    IdentifierKind.CARD_NUMBER: "That doesn't look like a card number.",
-    IdentifierKind.CARD_EXTERNAL_ID: "That doesn't look like a card external ID.",
+    IdentifierKind.MOBILE: gettext_noop("That doesn't look like a mobile number."),
+    IdentifierKind.EMAIL: gettext_noop("That doesn't look like an email address."),
+    IdentifierKind.EXTERNAL_ID: gettext_noop("That doesn't look like an external ID."),
+    IdentifierKind.USER_ID: gettext_noop(
+        "A user ID is a number of up to 12 digits, without a leading zero."
+    ),
+    IdentifierKind.CARD_NUMBER: gettext_noop("That doesn't look like a card number."),
+    IdentifierKind.CARD_EXTERNAL_ID: gettext_noop("That doesn't look like a card external ID."),
 }
 
 
 def detect_kind(raw: str) -> IdentifierKind | None:
     """Guess the kind of identifier an agent typed, for the search box. A guess, not validation.
 
-    Rules, in order (after trimming surrounding whitespace):
+    Rules, in order (after `to_ascii` and trimming surrounding whitespace):
 
     1. Contains "@": email.
     2. Remove spaces, hyphens, dots and parentheses. Starts with "+" followed only by digits,
@@ -95,7 +124,7 @@ def detect_kind(raw: str) -> IdentifierKind | None:
     User id and card external id are never guessed: they look like other kinds, so the agent
     chooses them explicitly. Returns None when there is no sensible guess.
     """
-    text = raw.strip()
+    text = to_ascii(raw).strip()
     if not text or len(text) > MAX_INPUT_LENGTH:
         return None
     if "@" in text:
@@ -121,7 +150,8 @@ def parse_identifier(
 ) -> Identifier:
     """Validate and normalise one identifier, or raise `InvalidIdentifier` (message for agents).
 
-    With `kind` None the kind is guessed by `detect_kind`. Whatever the input, the result is one
+    Digits and plus signs in other scripts count as ASCII ones (`to_ascii`). With `kind` None the
+    kind is guessed by `detect_kind`. Whatever the input, the result is one
     `Identifier` whose value holds no comma, whitespace or control character, so it can never turn
     into a bulk call. Normalisation per kind:
 
@@ -140,19 +170,22 @@ def parse_identifier(
     dial code would take a 10-digit international number for a national one.
     """
     if not isinstance(raw, str):
-        raise InvalidIdentifier("Enter an identifier to look up.", kind=kind)
+        raise InvalidIdentifier(gettext_noop("Enter an identifier to look up."), kind=kind)
     if len(raw) > MAX_INPUT_LENGTH:
-        raise InvalidIdentifier("That is too long to be an identifier.", kind=kind)
-    text = raw.strip()
+        raise InvalidIdentifier(gettext_noop("That is too long to be an identifier."), kind=kind)
+    text = to_ascii(raw).strip()
     if not text:
-        raise InvalidIdentifier("Enter an identifier to look up.", kind=kind)
+        raise InvalidIdentifier(gettext_noop("Enter an identifier to look up."), kind=kind)
     if "," in text:
-        raise InvalidIdentifier("Look up one identifier at a time: remove the comma.", kind=kind)
+        raise InvalidIdentifier(
+            gettext_noop("Look up one identifier at a time: remove the comma."), kind=kind
+        )
     if kind is None:
         kind = detect_kind(text)
         if kind is None:
             raise InvalidIdentifier(
-                "We couldn't tell what kind of identifier that is; choose one.", kind=None
+                gettext_noop("We couldn't tell what kind of identifier that is; choose one."),
+                kind=None,
             )
     kind = IdentifierKind(kind)
     value = _normalise(text, kind, dial_code)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Self
 
+from . import names
 from ._coerce import (
     JSONMapping,
     Number,
@@ -668,7 +669,8 @@ class Customer:
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.firstname, self.lastname) if part)
+        """As the member's script writes it: 王小明 (family name first), "Ada Lovelace"."""
+        return names.full_name(self.firstname, self.lastname)
 
     @property
     def warnings(self) -> tuple[Warning, ...]:

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_noop
 
 from membercare import metrics
 from membercare.capillary import (
@@ -45,6 +46,7 @@ from membercare.capillary import (
     Identifier,
     RateLimited,
     Unavailable,
+    Words,
     client_from_settings,
 )
 
@@ -70,48 +72,51 @@ class WaitingForCapillary(RateLimited):
     """Capillary answered 429 a moment ago, to this or another process: no call until it said."""
 
     default_message = "Capillary asked us to wait; no call goes out until its Retry-After is over."
-    title = "Capillary asked us to wait."
+    title = Words(gettext_noop("Capillary asked us to wait."))
 
     @property
     def detail(self) -> str:
-        return f"Retrying is possible in {self.retry_after} s."
+        return gettext("Retrying is possible in %(seconds)s s.") % {"seconds": self.retry_after}
 
 
 class QuotaSpent(RateLimited):
     """The organisation's budget of Capillary calls (CAPILLARY_RATE_LIMIT a minute) is spent."""
 
     default_message = "The organisation's Capillary budget for this minute is spent."
-    title = "Too many lookups across your organisation right now."
+    title = Words(gettext_noop("Too many lookups across your organisation right now."))
 
     def __init__(self, *, retry_after: int) -> None:
         super().__init__(retry_after=retry_after, http_status=None)
 
     @property
     def detail(self) -> str:
-        return f"Try again in {self.retry_after} s."
+        return gettext("Try again in %(seconds)s s.") % {"seconds": self.retry_after}
 
 
 class BreakerOpen(Unavailable):
     """Capillary failed again and again: lookups answer at once instead of waiting on it."""
 
     default_message = "The circuit breaker is open: Capillary failed repeatedly."
-    title = "Capillary is not answering."
+    title = Words(gettext_noop("Capillary is not answering."))
 
     def __init__(self, *, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
-        # An attribute, as on Unavailable (whose detail is a plain class attribute).
-        self.detail = (
-            f"Retrying in {retry_after} s; meanwhile lookups answer at once instead of "
+
+    # Unavailable's detail is a class attribute (Words); this one says when to retry.
+    @property
+    def detail(self) -> str:  # type: ignore[override]
+        return gettext(
+            "Retrying in %(seconds)s s; meanwhile lookups answer at once instead of "
             "waiting for it. Tell your supervisor if it goes on."
-        )
+        ) % {"seconds": self.retry_after}
 
 
 class LookupLimited(CapillaryError):
     """The agent made LOOKUP_RATE_LIMIT lookups within a minute: this one is not made."""
 
     default_message = "This user reached their lookup limit."
-    title = "You've reached your lookup limit."
+    title = Words(gettext_noop("You've reached your lookup limit."))
 
     def __init__(self, *, limit: int, retry_after: int) -> None:
         super().__init__()
@@ -120,7 +125,10 @@ class LookupLimited(CapillaryError):
 
     @property
     def detail(self) -> str:
-        return f"You can make {self.limit} lookups a minute; try again in {self.retry_after} s."
+        return gettext("You can make %(limit)s lookups a minute; try again in %(seconds)s s.") % {
+            "limit": self.limit,
+            "seconds": self.retry_after,
+        }
 
 
 # --- The calls -----------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """Masking keeps enough to recognise a caller and no more."""
 
+import unicodedata
+from dataclasses import replace
+
 import pytest
 
 from membercare.access.capabilities import Cap
@@ -38,10 +41,48 @@ def test_email_keeps_its_first_letter_and_domain(value, masked):
     assert mask_email(value) == masked
 
 
+RLM = "\u200f"
+
+
 def test_names_become_initials_in_any_script():
     assert initials("Ada", "Lovelace") == ("A.", "L.")
-    assert initials("محمد", "العلي") == ("م.", "ا.")
+    assert initials("  Ada ", "de Morgan") == ("A.", "d.")
     assert initials("", None) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "masked"),
+    [
+        # Arabic: the family name's article is not its initial (الحسيني is ح., not ا.), joined or
+        # apart; a given name keeps its first letter, article-like or not (الهام, Ilham).
+        ("فاطمة", "الحسيني", ("ف." + RLM, "ح." + RLM)),
+        ("محمد", "آل سعود", ("م." + RLM, "س." + RLM)),
+        ("الهام", "علي", ("ا." + RLM, "ع." + RLM)),
+        # Chinese, Japanese, Korean: the first character, and a dot rather than a period.
+        ("小明", "王", ("小•", "王•")),
+        ("太郎", "山田", ("太•", "山•")),
+        ("민준", "김", ("민•", "김•")),
+    ],
+)
+def test_initials_are_marked_as_the_names_script_marks_them(first, last, masked):
+    assert initials(first, last) == masked
+
+
+def test_masked_arabic_initials_keep_each_period_beside_its_letter_in_any_paragraph():
+    record = visible_record(
+        replace(customer(), firstname="فاطمة", lastname="الحسيني"), Viewer(frozenset({Cap.LOOKUP}))
+    )
+    # Each period is followed by a right-to-left mark, so the neutral period belongs to the
+    # Arabic run even in a left-to-right page: it never drifts to the far end (ا .ف.).
+    assert record.full_name == f"ف.{RLM} ح.{RLM}"
+    assert all(unicodedata.bidirectional(c) in ("AL", "R", "CS", "WS") for c in record.full_name)
+
+
+def test_masked_chinese_names_show_the_family_name_first_without_a_space():
+    record = visible_record(
+        replace(customer(), firstname="小明", lastname="王"), Viewer(frozenset({Cap.LOOKUP}))
+    )
+    assert record.full_name == "王•小•"
 
 
 def test_a_viewer_without_contact_capability_gets_no_raw_contact_value():

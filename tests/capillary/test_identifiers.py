@@ -13,6 +13,7 @@ from membercare.capillary.identifiers import (
     IdentifierKind,
     detect_kind,
     parse_identifier,
+    to_ascii,
 )
 from membercare.capillary.query import CustomerQuery
 
@@ -126,7 +127,8 @@ def test_parse_identifier_normalises_each_kind(raw, kind, dial_code, expected):
         ("+0 98000 00001", None, "That doesn't look like a mobile number."),
         ("1234567890123456", MOBILE, "That doesn't look like a mobile number."),
         ("98000\t00001", MOBILE, "That doesn't look like a mobile number."),
-        ("٩٨٠٠٠٠٠٠٠٠١", MOBILE, "That doesn't look like a mobile number."),
+        ("٩٨٠٠٠", MOBILE, "That doesn't look like a mobile number."),
+        ("٩٨٠٠٠٠٠٠٠٠١٢٣٤٥٦", MOBILE, "That doesn't look like a mobile number."),
         ("12-34", CARD, "That doesn't look like a card number."),
         ("7100*0000", CARD, "That doesn't look like a card number."),
         ("has space", EXTERNAL, "That doesn't look like an external ID."),
@@ -189,6 +191,7 @@ RAW = st.one_of(
     st.emails().map(lambda e: f"  {e.upper()} "),
     st.sampled_from(["+", "00", "0", ""]).flatmap(lambda p: SEPARATED_DIGITS.map(lambda d: p + d)),
     st.from_regex(r"[A-Za-z0-9._:@/#+~=, -]{1,70}", fullmatch=True),
+    st.from_regex(r"[+＋]?[0-9٠-٩۰-۹０-９ 　-]{1,20}", fullmatch=True),
 )
 
 
@@ -197,6 +200,56 @@ def _parse(raw, kind, dial_code):
         return parse_identifier(raw, kind, dial_code=dial_code)
     except InvalidIdentifier:
         return None
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "dial_code", "expected"),
+    [
+        # Arabic-Indic digits, as a Gulf agent's keyboard types them.
+        ("+٩٧١ ٥٠ ١٢٣ ٤٥٦٧", None, "", Identifier(MOBILE, "971501234567")),
+        ("٠٥٠ ١٢٣ ٤٥٦٧", MOBILE, "971", Identifier(MOBILE, "971501234567")),
+        # Extended Arabic-Indic (Persian, Urdu) digits.
+        ("۰۰۹۷۱۵۰۱۲۳۴۵۶۷", None, "", Identifier(MOBILE, "971501234567")),
+        # Full-width digits and plus sign, from a Chinese or Japanese input method.
+        ("＋８６ １３８－００００－００１５", None, "", Identifier(MOBILE, "8613800000015")),
+        ("９８０００　００００２", None, "91", Identifier(MOBILE, "919800000002")),
+        ("７１００ ００００ ００００ ０００２", None, "", Identifier(CARD, "7100000000000002")),
+        (
+            "ｄｅｍｏ．ｇｏｌｄ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+            None,
+            "",
+            Identifier(EMAIL, "demo.gold@example.com"),
+        ),
+        ("５００００００２", USER_ID, "", Identifier(USER_ID, "50000002")),
+        # Digits mixed across scripts, and the direction marks a number copied from RTL text has.
+        ("\u200f+٩٧١ 50 ۱۲۳ ４５６７\u200e", None, "", Identifier(MOBILE, "971501234567")),
+        ("\u2066+971501234567\u2069", None, "", Identifier(MOBILE, "971501234567")),
+    ],
+)
+def test_digits_and_plus_signs_of_other_scripts_read_as_ascii_ones(raw, kind, dial_code, expected):
+    assert parse_identifier(raw, kind, dial_code=dial_code) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("+٩٧١ ٥٠ ١٢٣ ٤٥٦٧", MOBILE),
+        ("۹۸۰۰۰۰۰۰۰۰۲", MOBILE),
+        ("＋９１９８０００００００２", MOBILE),
+        ("７１００００００００００００００２", CARD),
+        ("ａ＠ｅｘａｍｐｌｅ．ｃｏｍ", EMAIL),
+        ("ＤＥＭＯ－ＧＯＬＤ", EXTERNAL),
+        ("٥٠٠٠", None),  # four digits: as ambiguous as "5000"
+    ],
+)
+def test_detect_kind_reads_other_scripts_digits_as_ascii_ones(raw, kind):
+    assert detect_kind(raw) is kind
+
+
+def test_letters_of_other_scripts_are_left_alone_and_refused_where_ascii_is_needed():
+    assert to_ascii("王小明 فاطمة") == "王小明 فاطمة"
+    with pytest.raises(InvalidIdentifier):
+        parse_identifier("王小明", EXTERNAL)
 
 
 @given(raw=RAW, kind=KINDS, dial_code=DIAL_CODES)

@@ -585,3 +585,22 @@ def test_an_answer_recorded_from_the_sandbox_reads_with_its_real_values():
     assert present(near.cards)[0].card_external_id == "CX-50000011"
     assert near.extended_fields[0] == Field("preferred_store", "blr.koramangala", "Preferred store")
     assert near.item.code == 1000
+
+
+@pytest.mark.parametrize(
+    ("firstname", "lastname", "full_name"),
+    [
+        ("小明", "王", "王小明"),  # Chinese: family name first, no space
+        ("太郎", "山田", "山田太郎"),  # Japanese (kanji)
+        ("さくら", "佐藤", "佐藤さくら"),  # Japanese given name in kana
+        ("민준", "김", "김민준"),  # Korean
+        ("小明", "", "小明"),
+        ("Mei", "王", "Mei 王"),  # mixed scripts: as written in the record's order
+        ("فاطمة", "الحسيني", "فاطمة الحسيني"),  # Arabic: given name first, with a space
+        ("Ada", "Lovelace", "Ada Lovelace"),
+        ("", "", ""),
+    ],
+)
+def test_a_name_reads_as_its_script_writes_it(firstname, lastname, full_name):
+    customer = Customer.from_api({"user_id": "1", "firstname": firstname, "lastname": lastname})
+    assert customer.full_name == full_name
