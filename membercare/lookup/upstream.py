@@ -134,21 +134,36 @@ class LookupLimited(CapillaryError):
 # --- The calls -----------------------------------------------------------------------------------
 
 
-def get_customer(*, identifier: Identifier, query: CustomerQuery) -> Customer:
-    """The client's `get_customer`, through the guard: one call against the budget."""
+def get_customer(
+    *, identifier: Identifier, query: CustomerQuery, language: str | None = None
+) -> Customer:
+    """The client's `get_customer`, through the guard: one call against the budget.
+
+    `language` (Capillary's `language` header: "ar", "zh", "id") asks for extended-field labels
+    in the agent's language."""
     get = client_from_settings().get_customer
-    return _guarded("customer", get, calls=1, bulk=False, identifier=identifier, query=query)
+    return _guarded(
+        "customer", get, calls=1, bulk=False, identifier=identifier, query=query, language=language
+    )
 
 
 def get_customers(
-    *, identifiers: Sequence[Identifier], query: CustomerQuery
+    *, identifiers: Sequence[Identifier], query: CustomerQuery, language: str | None = None
 ) -> dict[Identifier, Customer | CapillaryError]:
     """The client's `get_customers` (one kind), through the guard, as bulk: one call per chunk of
     CAPILLARY_BATCH_SIZE against the bulk share of the budget."""
     client = client_from_settings()
     calls = max(1, math.ceil(len(set(identifiers)) / client.batch_size))
     get = client.get_customers
-    return _guarded("bulk", get, calls=calls, bulk=True, identifiers=identifiers, query=query)
+    return _guarded(
+        "bulk",
+        get,
+        calls=calls,
+        bulk=True,
+        identifiers=identifiers,
+        query=query,
+        language=language,
+    )
 
 
 def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:
@@ -233,12 +248,22 @@ def _failed(*, probe: bool) -> None:
         return
     failures = _failures().add(1, now=time.time())
     if failures >= settings.CAPILLARY_BREAKER_FAILURES:
-        _open(f"{failures} failures within {settings.CAPILLARY_BREAKER_WINDOW_SECONDS} s")
+        why = f"{failures} failures within {settings.CAPILLARY_BREAKER_WINDOW_SECONDS} s"
+        _open(why, again=False)
 
 
-def _open(why: str) -> None:
+def _open(why: str, *, again: bool = True) -> None:
+    """Open the breaker. `again=False` (a call's failure, not the probe's): only if it is closed.
+
+    Calls under way when it opened fail after it (dozens at once when Capillary hangs): they
+    must not open it again, which would push its end later and free the probe's lock while the
+    half-open breaker's probe is out, so that a second probe goes. Only the probe reopens it.
+    """
     until = time.time() + settings.CAPILLARY_BREAKER_OPEN_SECONDS
-    cache.set(OPEN_UNTIL_KEY, until, timeout=STATE_SECONDS)
+    if again:
+        cache.set(OPEN_UNTIL_KEY, until, timeout=STATE_SECONDS)
+    elif not cache.add(OPEN_UNTIL_KEY, until, timeout=STATE_SECONDS):
+        return  # open, or half-open with its probe out, already: one opening for the fleet
     cache.delete(PROBE_KEY)
     logger.warning(
         "Capillary circuit breaker open for %d s: %s", settings.CAPILLARY_BREAKER_OPEN_SECONDS, why

@@ -4,6 +4,7 @@ Capillary is replayed at the HTTP boundary (`responses`); upstream calls are cou
 """
 
 import json
+import logging
 import threading
 import time
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 import requests
 import responses
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from membercare.audit.models import AuditEvent
@@ -113,6 +115,32 @@ def test_a_failed_probe_opens_the_breaker_again(capillary):
         assert upstream.breaker_state() == "open"
         with pytest.raises(BreakerOpen):
             services.member_snapshot(user_id=GOLD)
+
+
+def test_calls_under_way_when_the_breaker_opens_leave_it_as_it_opened(capillary, caplog):
+    """Capillary hangs: dozens of calls time out together, after the fifth has opened the breaker.
+    Those failing after it must not open it again (each would move its end later and free the
+    probe's lock): one opening, its end unchanged."""
+    seen: dict[str, float] = {}
+
+    with time_machine.travel(time.time(), tick=False) as clock:
+
+        def under_way(request: Any) -> None:
+            # While this call is out, five others fail and open the breaker...
+            open_the_breaker(capillary)
+            seen["until"] = cache.get(upstream.OPEN_UNTIL_KEY)
+            clock.shift(2)
+            raise requests.ConnectionError("refused")  # ...then this one fails too
+
+        capillary.add_callback(responses.GET, ENDPOINT, callback=under_way)
+        logs = caplog.at_level(logging.WARNING, logger="membercare.lookup.upstream")
+        with logs, pytest.raises(Unavailable):
+            services.member_snapshot(user_id=GOLD)
+
+        assert upstream.breaker_state() == "open"
+        assert cache.get(upstream.OPEN_UNTIL_KEY) == seen["until"]
+        opened = [r for r in caplog.records if "circuit breaker open" in r.getMessage()]
+        assert len(opened) == 1
 
 
 # --- Capillary's 429 -------------------------------------------------------------------------
