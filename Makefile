@@ -8,7 +8,7 @@ SEED_CUSTOMERS ?= 2000
 SEED ?= 42
 export PORT
 
-.PHONY: run test test-fast lint format browser sandbox bench load clean
+.PHONY: run test test-fast lint format browser gettext messages makemessages sandbox bench load clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,29 @@ $(BIN)/.installed: pyproject.toml
 	  "CAPILLARY_COUNTRY_CODE=IN" \
 	  "CAPILLARY_MOBILE_DIAL_CODE=91" > $@
 
+# Translations (issue 10): locale/<lang>/LC_MESSAGES/django.po is committed, its compiled .mo is not
+# (.gitignore). Each .mo is rebuilt whenever its .po is newer, so `make run` and `make test` never
+# serve a stale catalog. msgfmt --check-format is what Django's compilemessages runs, without
+# starting Django once per language. `make makemessages` refreshes the .po files from the code.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+LANGS := ar zh_Hans id
+
+gettext:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+
+$(CATALOGS): %.mo: %.po | gettext
+	msgfmt --check-format -o $@ $<
+
+messages: $(CATALOGS)
+
+makemessages: $(BIN)/.installed gettext
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemessages --no-obsolete \
+	  --no-location $(addprefix --locale ,$(LANGS)) \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*' --ignore 'scripts/*'
+
 # PORT (default 8000) is written into .env first, replacing any earlier PORT line: manage.py in
 # another shell (capillary_check, ...) then derives the same sandbox URL as this server.
-run: $(BIN)/.installed .env
+run: $(BIN)/.installed .env messages
 	@kept=$$(mktemp) && { grep -v '^PORT=' .env; echo "PORT=$(PORT)"; } > $$kept \
 	  && cat $$kept > .env && rm $$kept
 	$(BIN)/python manage.py migrate --noinput
@@ -52,12 +72,19 @@ $(SSO_PROVIDER)/node_modules/.installed: $(SSO_PROVIDER)/package.json
 	cd $(SSO_PROVIDER) && npm install --no-audit --no-fund
 	touch $@
 
-test: $(BIN)/.installed browser $(SSO_PROVIDER)/node_modules/.installed
+# axe-core, which the browser tests inject into each screen (tests/browser/accessibility.py):
+# pinned exactly, no lock file (tests/browser/axe/.npmrc), never served by the app.
+AXE := tests/browser/axe
+$(AXE)/node_modules/.installed: $(AXE)/package.json
+	cd $(AXE) && npm install --no-audit --no-fund
+	touch $@
+
+test: $(BIN)/.installed messages browser $(SSO_PROVIDER)/node_modules/.installed $(AXE)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The inner loop: every test but those that start the sandbox or the OpenID provider, or drive the
 # browser.
-test-fast: $(BIN)/.installed
+test-fast: $(BIN)/.installed messages
 	$(BIN)/python -m pytest -m "not sandbox and not browser and not sso" $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed

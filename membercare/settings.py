@@ -54,10 +54,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's Accept-Language (or the language cookie) before anyone is signed in...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # ...and the user's own choice, kept on their profile, once they are (membercare/i18n.py).
+    "membercare.i18n.UserLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "membercare.middleware.HtmxLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -272,7 +276,21 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-LANGUAGE_CODE = "en-us"
+# The languages of the agents Capillary's brands employ (issue 10). A user's choice (the header's
+# menu, kept on their profile) wins, else the browser's Accept-Language, else LANGUAGE_CODE
+# (membercare/i18n.py). Catalogs in locale/, compiled by the Makefile (`make messages`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("id", "Bahasa Indonesia"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie keeps a signed-out visitor's choice (the sign-in page's menu).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -20,7 +20,7 @@ from membercare.access.capabilities import ADMINS, AGENTS, STORE_MANAGERS
 from membercare.access.models import StaffProfile
 from membercare.access.services import ensure_default_groups
 
-pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.sso"]
+pytest_plugins = ["tests.fixtures.catalogs", "tests.fixtures.sandbox", "tests.fixtures.sso"]
 
 PASSWORD = "persona-password"
 BROWSER_TESTS = Path(__file__).parent / "browser"

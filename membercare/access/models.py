@@ -27,6 +27,13 @@ class StaffProfile(models.Model):
         blank=True,
         help_text="A store manager sees only this store's transactions.",
     )
+    # The language the user chose in the header's menu; blank: their browser's (membercare/i18n.py).
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The dashboard's language for this user; blank: the browser's.",
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

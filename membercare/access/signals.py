@@ -19,7 +19,7 @@ def connect() -> None:
     for through in (Group.permissions.through, User.groups.through, User.user_permissions.through):
         signals.m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"access.{through}")
     signals.post_delete.connect(_on_change, sender=Group, dispatch_uid="access.group_deleted")
-    signals.post_save.connect(_on_change, sender=StaffProfile, dispatch_uid="access.profile")
+    signals.post_save.connect(_on_profile_saved, sender=StaffProfile, dispatch_uid="access.profile")
     signals.post_delete.connect(_on_change, sender=StaffProfile, dispatch_uid="access.profile-")
 
 
@@ -29,4 +29,16 @@ def _on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
+    access_changed()
+
+
+def _on_profile_saved(
+    sender: Any, instance: StaffProfile, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    # A user choosing their language changes nobody's access: saved with update_fields, or a new
+    # profile without a store (a viewer without a profile has no store either).
+    if update_fields is not None and set(update_fields) <= {"language"}:
+        return
+    if created and not instance.store_code:
+        return
     access_changed()

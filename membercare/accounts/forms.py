@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class UnlockForm(forms.Form):
@@ -41,3 +43,15 @@ class EndSessionsForm(forms.Form):
         if not cleaned.get("username") and not cleaned.get("everyone"):
             raise forms.ValidationError("Say whose sessions to end.")
         return cleaned
+
+
+class LanguageForm(forms.Form):
+    """The header's language menu: one of LANGUAGES, and the page to go back to."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "language-%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

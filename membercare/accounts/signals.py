@@ -13,6 +13,7 @@ from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.models import Group
 from django.db.models import signals as model_signals
 
+from membercare import i18n
 from membercare.access.policy import viewer_for
 from membercare.accounts import sessions
 from membercare.accounts.sessions import Ending
@@ -38,6 +39,7 @@ def connect() -> None:
 def _on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         sessions.start(request, user)
+        i18n.remember_language(request, user)
 
 
 def _on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

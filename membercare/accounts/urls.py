@@ -3,6 +3,7 @@ from django.urls import path
 from membercare.accounts import views
 
 urlpatterns = [
+    path("language/", views.set_language, name="set-language"),
     path("password/", views.password_change, name="password-change"),
     path("session/", views.session_status, name="session-status"),
     path("sessions/end-others/", views.end_other_sessions, name="end-other-sessions"),

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import (
@@ -14,16 +15,24 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from membercare import i18n
 from membercare.access.capabilities import Cap
 from membercare.access.policy import public, requires, signed_in
 from membercare.accounts import lockout, sessions
-from membercare.accounts.forms import ConfirmPasswordForm, EndSessionsForm, UnlockForm
+from membercare.accounts.forms import (
+    ConfirmPasswordForm,
+    EndSessionsForm,
+    LanguageForm,
+    UnlockForm,
+)
 from membercare.accounts.models import SignedInSession
 from membercare.accounts.sessions import Ending
 from membercare.audit.events import record
 from membercare.audit.models import Action
+from membercare.mfa.middleware import safe_next
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -75,6 +84,39 @@ def session_status(request: HttpRequest) -> JsonResponse:
     if request.method == "POST":
         sessions.mark_used(request)
     return JsonResponse({"signed_in": True, "seconds_left": sessions.idle_seconds_left(request)})
+
+
+@public
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language menu (a plain POST form, no JS needed): the choice, then back.
+
+    Public, so the sign-in page has the menu too: there the choice lives in the language cookie;
+    for a signed-in user on their profile as well (membercare/i18n.py), so it follows them to
+    other browsers.
+    """
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not next_url or not safe_next(request, next_url) or not next_url.startswith("/"):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url, status=303)
+    if not form.is_valid():
+        return response
+    code = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        i18n.choose_language(request, code)
+    translation.activate(code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
 
 
 @signed_in

@@ -15,6 +15,7 @@ from membercare.capillary import (
     IdentifierKind,
     InvalidIdentifier,
 )
+from membercare.i18n import capillary_language
 from membercare.lookup import upstream
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.problems import problem_from
@@ -81,7 +82,9 @@ def look_up_lines(*, lines: list[str], kind: IdentifierKind | None) -> list[Bulk
     answers: dict[Identifier, Customer | CapillaryError] = {}
     for identifiers in by_kind.values():
         try:
-            answers |= upstream.get_customers(identifiers=identifiers, query=BULK_QUERY)
+            answers |= upstream.get_customers(
+                identifiers=identifiers, query=BULK_QUERY, language=capillary_language()
+            )
         except CapillaryError as error:  # no call can succeed (configuration) or may be made now
             answers |= dict.fromkeys(identifiers, error)
     return [_answered(row, answers) for row in rows]

@@ -28,6 +28,7 @@ from membercare.capillary import (
     transactions_only,
 )
 from membercare.hashing import keyed_hash
+from membercare.i18n import capillary_language
 from membercare.lookup import upstream
 
 COUPON_PAGE_SIZE = 10
@@ -248,7 +249,10 @@ def _fetch_once(key: str, identifier: Identifier, query: CustomerQuery) -> Snaps
 
 def _fetch(identifier: Identifier, query: CustomerQuery = FULL_VIEW) -> Snapshot:
     # Through the guard: Capillary's Retry-After, the circuit breaker and the org's budget.
-    customer = upstream.get_customer(identifier=identifier, query=query)
+    # In the agent's language: extended-field labels come back in it (the keys say which).
+    customer = upstream.get_customer(
+        identifier=identifier, query=query, language=capillary_language()
+    )
     return Snapshot(customer=customer, fetched_at=timezone.now())
 
 
@@ -266,4 +270,8 @@ def _snapshot_key(user_id: int, store_code: str) -> str:
 
 def _cache_key(purpose: str, value: str) -> str:
     # Keyed, so the cache (Redis in production) never holds a raw identifier in its keys.
+    # A record's labels are in the language it was asked in: one record per language, and one
+    # generation for them all (Refresh forgets every language's).
+    if purpose != "generation":
+        value = f"{value}:{capillary_language()}"
     return f"lookup:{purpose}:{keyed_hash(value, purpose=f'cache.{purpose}')}"

@@ -134,21 +134,36 @@ class LookupLimited(CapillaryError):
 # --- The calls -----------------------------------------------------------------------------------
 
 
-def get_customer(*, identifier: Identifier, query: CustomerQuery) -> Customer:
-    """The client's `get_customer`, through the guard: one call against the budget."""
+def get_customer(
+    *, identifier: Identifier, query: CustomerQuery, language: str | None = None
+) -> Customer:
+    """The client's `get_customer`, through the guard: one call against the budget.
+
+    `language` (Capillary's `language` header: "ar", "zh", "id") asks for extended-field labels
+    in the agent's language."""
     get = client_from_settings().get_customer
-    return _guarded("customer", get, calls=1, bulk=False, identifier=identifier, query=query)
+    return _guarded(
+        "customer", get, calls=1, bulk=False, identifier=identifier, query=query, language=language
+    )
 
 
 def get_customers(
-    *, identifiers: Sequence[Identifier], query: CustomerQuery
+    *, identifiers: Sequence[Identifier], query: CustomerQuery, language: str | None = None
 ) -> dict[Identifier, Customer | CapillaryError]:
     """The client's `get_customers` (one kind), through the guard, as bulk: one call per chunk of
     CAPILLARY_BATCH_SIZE against the bulk share of the budget."""
     client = client_from_settings()
     calls = max(1, math.ceil(len(set(identifiers)) / client.batch_size))
     get = client.get_customers
-    return _guarded("bulk", get, calls=calls, bulk=True, identifiers=identifiers, query=query)
+    return _guarded(
+        "bulk",
+        get,
+        calls=calls,
+        bulk=True,
+        identifiers=identifiers,
+        query=query,
+        language=language,
+    )
 
 
 def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:

@@ -86,6 +86,7 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
     "sso-callback": ({}, "GET", {}, EVERYONE, {404}),
     "password-change": ({}, "GET,POST", {}, ALL_SIGNED_IN, {200}),
     "session-status": ({}, "GET,POST", {}, EVERYONE, {200}),
+    "set-language": ({}, "POST", {"language": "ar", "next": "/"}, EVERYONE, {303}),
     "end-other-sessions": ({}, "POST", {}, ALL_SIGNED_IN, {303}),
     "sign-ins": ({}, "GET", {}, {"admin"}, {200}),
     "session-end": ({"session_id": "session"}, "POST", {}, {"admin"}, {303}),

@@ -42,9 +42,11 @@ def test_policies_are_capabilities_or_the_two_named_exceptions():
 
 def test_only_sign_in_the_sandbox_and_the_operators_endpoints_are_public():
     """And the session's time left, which says only "signed out" to a signed-out page; health
-    checks, which say nothing of anyone; metrics, behind their own token."""
+    checks, which say nothing of anyone; metrics, behind their own token; and the language menu,
+    which the sign-in page has too."""
     public = sorted(route for route, policy in declared_views() if policy == PUBLIC)
     assert public == [
+        "accounts/language/",
         "accounts/login/",
         "accounts/session/",
         "accounts/sso/authenticate/",
