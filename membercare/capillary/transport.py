@@ -25,7 +25,8 @@ import importlib.metadata
 import io
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final, Self
@@ -191,9 +192,27 @@ class _DeadlineAdapter(HTTPAdapter):
 
 # --- Retries -------------------------------------------------------------------------------------
 
+# Asked before each retry (not the first attempt) whether it may go out: the caller's budget of
+# calls to Capillary (membercare/lookup/upstream.py counts every attempt, retries included, against
+# CAPILLARY_RATE_LIMIT). False: the call ends with the error it had. Unset: retries are free.
+_retry_gate: ContextVar[Callable[[], bool] | None] = ContextVar(
+    "capillary_retry_gate", default=None
+)
+
+
+@contextmanager
+def retries_gated(may_retry: Callable[[], bool]) -> Iterator[None]:
+    """Within this block, each retry goes out only if `may_retry()` says so (and counts it)."""
+    token = _retry_gate.set(may_retry)
+    try:
+        yield
+    finally:
+        _retry_gate.reset(token)
+
 
 class _BoundedRetry(Retry):
-    """urllib3's Retry, plus: never start a retry that could end after the call's time budget.
+    """urllib3's Retry, plus: never start a retry that could end after the call's time budget,
+    nor one the caller's budget of calls has no room for (`retries_gated`).
 
     A retry starts only while one whole attempt (connect + read timeout) still fits before both
     `retry_total_seconds` and the call's deadline, however many retries the count would allow.
@@ -212,6 +231,10 @@ class _BoundedRetry(Retry):
         deadline = _deadline.get()
         if deadline is not None and _clock() + retry.get_backoff_time() > deadline.retries_until:
             reason = error or urllib3.exceptions.ResponseError("retry time budget spent")
+            raise urllib3.exceptions.MaxRetryError(_pool, url, reason)
+        gate = _retry_gate.get()
+        if gate is not None and not gate():
+            reason = error or urllib3.exceptions.ResponseError("no budget left for a retry")
             raise urllib3.exceptions.MaxRetryError(_pool, url, reason)
         return retry
 

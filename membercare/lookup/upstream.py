@@ -10,7 +10,10 @@ Before a call goes out, in this order:
    answer closes it, a failure opens it again.
 3. **The organisation's budget**: at most CAPILLARY_RATE_LIMIT calls in any minute, fleet-wide
    (`QuotaSpent`); bulk calls may use only CAPILLARY_BULK_SHARE of it, so that an agent opening a
-   member still gets through when bulk lookups would spend it all.
+   member still gets through when bulk lookups would spend it all. Every request counts, the
+   client's retries too (a refused connection, a gateway's 502-504: up to CAPILLARY_RETRIES more
+   per call): a retry is taken from the budget before it goes out, and is not made when the
+   budget has no room for it.
 
 Beside them: `coalesced`, so that two agents opening the same member at once cause one call, and
 `count_lookup` / `count_lookups`, each user's LOOKUP_RATE_LIMIT (the views count what agents do).
@@ -49,6 +52,7 @@ from membercare.capillary import (
     Words,
     client_from_settings,
 )
+from membercare.capillary.transport import retries_gated
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +176,11 @@ def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool
     probe = _admit()  # raises BreakerOpen; True when this call is the half-open breaker's probe
     try:
         _spend_budget(calls, bulk=bulk)
-        result = metrics.timed_upstream(call, fetch, **kw)
+        # Retries count too: each one the client makes (a refused connection, a gateway's 502-504)
+        # is one more request against Capillary's per-key limit, so it goes out only if the budget
+        # has room for it, and is counted then.
+        with retries_gated(lambda: _retry_allowed(bulk=bulk)):
+            result = metrics.timed_upstream(call, fetch, **kw)
     except CapillaryError as error:
         _learn([error], probe=probe)
         raise
@@ -284,15 +292,29 @@ def _failures() -> "Window":
 
 
 def _spend_budget(calls: int, *, bulk: bool) -> None:
+    granted, wait, budget = _take_budget(calls, bulk=bulk)
+    if not granted:
+        metrics.QUOTA_REJECTIONS.labels(scope="org").inc()
+        logger.warning("Capillary budget spent (%s a minute): a call was not made", budget)
+        raise QuotaSpent(retry_after=wait)
+
+
+def _retry_allowed(*, bulk: bool) -> bool:
+    """Whether the client may retry a failed attempt: one more call, taken from the budget."""
+    granted, _, budget = _take_budget(1, bulk=bulk)
+    if not granted:
+        logger.warning("Capillary budget spent (%s a minute): a failed call is not retried", budget)
+    return granted > 0
+
+
+def _take_budget(calls: int, *, bulk: bool) -> tuple[int, int, int]:
+    """Take `calls` from the org's budget, all or none: granted, seconds to wait, the budget."""
     budget = settings.CAPILLARY_RATE_LIMIT
     if bulk:
         budget = int(budget * settings.CAPILLARY_BULK_SHARE)
     window = Window("upstream:quota", seconds=60)
     granted, wait = window.take(calls, limit=budget, now=time.time(), partial=False)
-    if not granted:
-        metrics.QUOTA_REJECTIONS.labels(scope="org").inc()
-        logger.warning("Capillary budget spent (%s a minute): a call was not made", budget)
-        raise QuotaSpent(retry_after=wait)
+    return granted, wait, budget
 
 
 def count_lookup(*, user_id: int | None) -> None:

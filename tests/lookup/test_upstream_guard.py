@@ -196,6 +196,23 @@ def test_the_budget_is_never_exceeded_and_says_when_to_try_again(capillary, sett
     assert 1 <= spent.value.retry_after <= 65
 
 
+def test_retries_count_against_the_budget_and_stop_when_it_is_spent(capillary, settings):
+    """The client retries a gateway's 503 (two retries here): each attempt is a request Capillary
+    counts against its per-key limit, so each is taken from the budget, and a retry the budget
+    has no room for is not made."""
+    settings.CAPILLARY_RETRIES = 2
+    settings.CAPILLARY_RATE_LIMIT = 4
+    capillary.get(ENDPOINT, status=503, body="")
+    with pytest.raises(Unavailable):
+        services.member_snapshot(user_id=1)  # the attempt and its two retries: 3 of 4
+    assert len(capillary.calls) == 3
+    with pytest.raises(Unavailable):
+        services.member_snapshot(user_id=2)  # the last one: no room for a retry
+    with pytest.raises(QuotaSpent):
+        services.member_snapshot(user_id=3)
+    assert len(capillary.calls) == 4
+
+
 def test_bulk_may_use_only_its_share_so_single_lookups_still_pass(capillary, settings):
     settings.CAPILLARY_RATE_LIMIT = 10  # bulk: 8 of them
     answer_any_member(capillary)
