@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "membercare.sso.middleware.SSORecheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "membercare.middleware.PrivateResponsesMiddleware",
+    # Retry-After on a 503 (Capillary or the org's budget) or 429 (the agent's own limit).
+    "membercare.middleware.RetryAfterMiddleware",
     # Turns a sign-in that axes refused into the "sign-in paused" page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -76,8 +76,20 @@ def test_an_open_breaker_says_so_on_the_customer_page(capillary, agent_client):
     open_the_breaker(capillary)
     response = agent_client.get(reverse("customer", args=[GOLD]))
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert "Capillary is not answering." in response.content.decode()
     assert "Retrying in 30 s" in response.content.decode()
+
+
+def test_a_search_while_the_breaker_is_open_is_503_with_retry_after(capillary, agent_client):
+    """The service is what is limited, not the agent: 503, and when to try again."""
+    open_the_breaker(capillary)
+    response = agent_client.post(
+        reverse("search"), {"q": str(GOLD), "kind": "id"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Capillary is not answering." in response.content.decode()
 
 
 def test_half_open_breaker_lets_exactly_one_probe_through_and_closes_on_success(capillary):
@@ -213,6 +225,21 @@ def test_retries_count_against_the_budget_and_stop_when_it_is_spent(capillary, s
     assert len(capillary.calls) == 4
 
 
+def test_a_search_over_the_orgs_budget_is_503_with_retry_after(capillary, agent_client, settings):
+    settings.CAPILLARY_RATE_LIMIT = 1
+    answer_any_member(capillary)
+    search = reverse("search")
+    htmx = {"HX-Request": "true"}
+    assert (
+        agent_client.post(search, {"q": "50000101", "kind": "id"}, headers=htmx).status_code == 200
+    )
+    response = agent_client.post(search, {"q": "50000102", "kind": "id"}, headers=htmx)
+    assert response.status_code == 503  # every agent is refused alike: the service is limited
+    assert 1 <= int(response["Retry-After"]) <= 65
+    assert "Too many lookups across your organisation right now." in response.content.decode()
+    assert len(capillary.calls) == 1
+
+
 def test_bulk_may_use_only_its_share_so_single_lookups_still_pass(capillary, settings):
     settings.CAPILLARY_RATE_LIMIT = 10  # bulk: 8 of them
     answer_any_member(capillary)
@@ -294,6 +321,7 @@ def test_the_31st_search_in_a_minute_is_refused_clearly_audited_and_not_made(
         search, {"q": "50000999", "kind": "id"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 65
     assert "You&#x27;ve reached your lookup limit." in response.content.decode()
     assert "You can make 30 lookups a minute" in response.content.decode()
     assert len(capillary.calls) == calls
@@ -310,6 +338,7 @@ def test_opening_a_member_over_the_limit_shows_the_problem_in_the_panel(
     assert agent_client.get(reverse("customer", args=[GOLD])).status_code == 200
     response = agent_client.get(reverse("customer", args=[GOLD + 1]))
     assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 65
     assert "You&#x27;ve reached your lookup limit." in response.content.decode()
     assert len(capillary.calls) == 1
     event = AuditEvent.objects.filter(action="view_customer").first()
@@ -323,6 +352,7 @@ def test_bulk_lines_beyond_the_limit_are_not_looked_up(capillary, group_admin_cl
     lines = "\n".join(str(50000200 + n) for n in range(4))
     response = group_admin_client.post(reverse("bulk-lookup"), {"identifiers": lines, "kind": "id"})
     assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 65
     assert "You can make 2 lookups a minute" in response.content.decode()
     outcomes = AuditEvent.objects.filter(action="search").values_list("outcome", flat=True)
     assert sorted(outcomes) == ["ok", "ok", "rate_limited", "rate_limited"]
