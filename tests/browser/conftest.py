@@ -1,13 +1,15 @@
 """Browser tests: Playwright drives Debian's chromium (never a browser of Playwright's own)
 against the dashboard on pytest-django's live server, which calls the sandbox process over HTTP."""
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import PASSWORD, app_device, totp_code
 
@@ -84,6 +86,20 @@ def search(page: Page, text: str, kind: str = "") -> None:
     # The typing also asks what kind the text looks like (after a pause): let it land too, so
     # that what a test does next is the only thing in flight.
     page.wait_for_load_state("networkidle")
+
+
+def reach(page: Page, panel: str) -> Locator:
+    """Scroll to a panel the first view leaves for later, as the agent does, and wait until it has
+    loaded (it loads when it comes into sight)."""
+    # Once the lookup in flight has landed: until then the previous member's view is still there,
+    # hidden (static/js/lookup.js).
+    expect(page.locator("#workspace > [data-stale]")).to_have_count(0)
+    deferred = page.locator(f"{panel}.deferred")
+    # Already loaded, or loaded (and so replaced) while being scrolled to: either way, loaded.
+    with contextlib.suppress(PlaywrightError):
+        deferred.scroll_into_view_if_needed(timeout=2000)
+    expect(deferred).to_have_count(0)
+    return page.locator(panel)
 
 
 def screenshot(page: Page, name: str) -> None:

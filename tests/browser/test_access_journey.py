@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import reach, screenshot, sign_in
 
 
 def open_member(page: Page, text: str) -> None:
@@ -57,7 +57,9 @@ def test_store_manager_sees_tiers_and_points_but_no_contact_coupons_or_fraud(pag
     expect(page.locator(".banner.fraud")).to_have_count(0)
     expect(page.locator("#profile")).not_to_contain_text("demo.fraud.confirmed@example.com")
     expect(page.locator("#profile .reveal")).to_have_count(0)
-    expect(page.locator("#transactions h2")).to_have_text("Recent transactions at your store")
+    expect(reach(page, "#transactions").locator("h2")).to_have_text(
+        "Recent transactions at your store"
+    )
     screenshot(page, "store-manager")
 
 

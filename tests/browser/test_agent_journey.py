@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot, search, sign_in
+from tests.browser.conftest import reach, screenshot, search, sign_in
 
 pytestmark = pytest.mark.usefixtures("agent")
 
@@ -48,7 +48,7 @@ def test_tier_bars_show_the_right_percentages(page: Page, app: str):
 def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app: str):
     sign_in(page, app)
     search(page, "demo.coupons@example.com")
-    panel = page.locator("#coupons")
+    panel = reach(page, "#coupons")
     expect(panel.locator("td.mono")).to_have_count(10)
     first_page = panel.locator("td.mono").all_inner_texts()
 
@@ -105,8 +105,8 @@ def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
 
     # Capillary goes away: a coupon page fails in its own panel; the rest of the page stays.
     good_url = settings.CAPILLARY_BASE_URL
+    panel = reach(page, "#coupons")  # loaded from the record, before Capillary goes
     settings.CAPILLARY_BASE_URL = "http://127.0.0.1:9/sandbox"
-    panel = page.locator("#coupons")
     panel.get_by_label("Status").select_option("redeemed")
     expect(panel.get_by_role("alert")).to_contain_text("Capillary didn't answer.")
     expect(page.locator("#profile")).to_contain_text("d•••@example.com")

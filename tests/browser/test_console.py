@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
 from membercare.access.capabilities import STORE_MANAGERS
-from tests.browser.conftest import search, sign_in
+from tests.browser.conftest import reach, search, sign_in
 
 NETWORK_LINE = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 
@@ -95,7 +95,7 @@ def test_the_agent_screens_log_no_error_and_no_csp_violation(
     expect(page.locator("#profile .badge.revealed")).to_have_count(1)
 
     search(page, "demo.coupons@example.com")
-    coupons = page.locator("#coupons")
+    coupons = reach(page, "#coupons")
     coupons.get_by_role("link", name="Next →").click()
     expect(coupons.get_by_text("Page 2")).to_be_visible()
     coupons.get_by_role("link", name="← Previous").click()
@@ -135,7 +135,7 @@ def test_the_store_manager_screens_log_no_error_and_no_csp_violation(
     sign_in(page, app, "manager")
     search(page, "demo.fraud.confirmed@example.com")
     expect(page.locator("#tiers")).to_be_visible()
-    page.locator("#transactions").get_by_role("combobox").first.select_option(index=1)
+    reach(page, "#transactions").get_by_role("combobox").first.select_option(index=1)
     settle(page)
     assert console.problems == []
 
