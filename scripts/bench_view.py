@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import bench_sandbox as sandbox_bench  # this folder: run as a script
 import requests
@@ -137,6 +138,22 @@ def server_for(client):
     return serve
 
 
+def searchable_emails(count: int) -> list[str]:
+    """Emails of generated members whose search opens a view (not deleted, merged, restricted)."""
+    from membercare.sandbox.generator import FIRST_GENERATED_USER_ID
+    from membercare.sandbox.models import Customer
+
+    emails = list(
+        Customer.objects.using("sandbox")
+        .filter(email__isnull=False, pii_deleted=False, merged_into_id__isnull=True)
+        .filter(permission_restricted=False, user_id__gte=FIRST_GENERATED_USER_ID)
+        .values_list("email", flat=True)[:count]
+    )
+    if len(emails) < count:
+        raise SystemExit(f"{count} members needed, {len(emails)} generated: raise --customers")
+    return emails
+
+
 def cpu_per_search(serve, runs: int) -> dict[str, tuple[float, float]]:
     """This process's CPU per search of a member not yet cached, membercare and the floor alike.
 
@@ -148,20 +165,16 @@ def cpu_per_search(serve, runs: int) -> dict[str, tuple[float, float]]:
     import floor_app  # this folder: run as a script
     from django.test import RequestFactory
 
-    from membercare.sandbox.generator import FIRST_GENERATED_USER_ID
-    from membercare.sandbox.models import Customer
-
-    emails = list(
-        Customer.objects.using("sandbox")
-        .filter(email__isnull=False, pii_deleted=False, merged_into_id__isnull=True)
-        .filter(permission_restricted=False, user_id__gte=FIRST_GENERATED_USER_ID)
-        .values_list("email", flat=True)[: 2 * (runs + 10)]
-    )
+    emails = searchable_emails(2 * (runs + 10))
     factory = RequestFactory()
 
     def floor(email: str) -> object:
-        environ = factory.post("/search/", {"q": email}).environ
-        return b"".join(floor_app.application(environ, lambda status, headers: None))
+        form = urlencode({"q": email})  # as a browser posts it: the floor reads no multipart
+        environ = factory.post("/search/", form, "application/x-www-form-urlencoded").environ
+        answer = b"".join(floor_app.application(environ, lambda status, headers: None))
+        if not answer.startswith(b"<p>"):
+            raise SystemExit(f"the floor did not answer a member: {answer[:200]!r}")
+        return answer
 
     spent: dict[str, list[float]] = {"membercare": [], "floor (scripts/floor_app.py)": []}
     for number in range(runs + 10):
@@ -278,8 +291,9 @@ def measure(renders: int, profiling: str | None) -> None:
     if profiling == "view":
         profile(lambda: serve(page))
         return
-    if profiling == "search":
-        profile(lambda: serve("/search/", hx=True, data={"q": "demo.gold@example.com"}))
+    if profiling == "search":  # of members not yet cached, as cpu_per_search measures
+        emails = iter(searchable_emails(100))
+        profile(lambda: serve("/search/", hx=True, data={"q": next(emails)}))
         return
     if profiling == "panels":
         for name in ("profile", "tiers", "points", "coupons", "transactions"):
