@@ -35,6 +35,7 @@ EXPECTED_HEADER = [
     "field",
     "ip",
     "request_id",
+    "trace_id",
 ]
 # A user's name on the page: a link to only their events.
 USER_LINK = f'<a href="{AUDIT}?user={{user}}" title="Only this user\'s events">{{user}}</a>'
@@ -305,6 +306,22 @@ def test_export_defuses_spreadsheet_formulas(group_admin_client):
     assert row["actor"] == "'=HYPERLINK(1)"
     assert row["request_id"] == "'@SUM(A1:A9)"
     assert row["panel"] == "'-points"
+
+
+def test_export_carries_our_request_id_beside_capillarys(group_admin_client, agent):
+    """trace_id joins an exported event to the dashboard's log line of its request."""
+    _event(
+        agent,
+        at=datetime(2025, 3, 1, tzinfo=UTC),
+        member_id=15,
+        request_id="cap-5f1e",
+        trace_id="3e8db79cd9b240259dd65832abf84b37",
+    )
+
+    row = dict(
+        zip(EXPECTED_HEADER, _csv(group_admin_client.get(EXPORT, {"member": "15"}))[1], strict=True)
+    )
+    assert (row["request_id"], row["trace_id"]) == ("cap-5f1e", "3e8db79cd9b240259dd65832abf84b37")
 
 
 def test_export_leaves_free_text_out_of_the_detail_columns(group_admin_client, agent):
