@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
 from membercare.access.capabilities import STORE_MANAGERS
+from tests.browser.accessibility import CUSTOMER_VIEW, FAILED_SEARCH, expect_accessible
 from tests.browser.conftest import reach, search, sign_in
 
 NETWORK_LINE = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
@@ -69,6 +70,7 @@ def test_the_agent_screens_log_no_error_and_no_csp_violation(
 ):
     page.goto(f"{app}/accounts/login/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect_accessible(page, "sign-in")
     sign_in(page, app, "agent")
     settle(page)
 
@@ -121,9 +123,11 @@ def test_the_agent_screens_log_no_error_and_no_csp_violation(
     console.expect_answer("/search/", 503)
     search(page, "demo.error@example.com", "email")
     expect(page.locator("#search-feedback")).to_contain_text("Capillary")
+    expect_accessible(page, "Capillary error", known=FAILED_SEARCH)
 
     page.goto(f"{app}/customers/{user_id}/")  # the whole page, not the partial
     expect(page.locator("#customer-view h1")).to_be_visible()
+    expect_accessible(page, "customer view, the whole page", known=CUSTOMER_VIEW)
     settle(page)
     assert console.problems == []
 
@@ -137,6 +141,7 @@ def test_the_store_manager_screens_log_no_error_and_no_csp_violation(
     expect(page.locator("#tiers")).to_be_visible()
     reach(page, "#transactions").get_by_role("combobox").first.select_option(index=1)
     settle(page)
+    expect_accessible(page, "store manager, transactions filtered", known=CUSTOMER_VIEW)
     assert console.problems == []
 
 
@@ -149,24 +154,31 @@ def test_the_admin_screens_log_no_error_and_no_csp_violation(
         "link", name="Access groups"
     ).click()
     expect(page.get_by_role("heading", name="Access groups")).to_be_visible()
+    expect_accessible(page, "access groups")
     page.locator("main").get_by_role("link", name=STORE_MANAGERS).first.click()
     expect(page.get_by_role("heading", name=STORE_MANAGERS, level=1)).to_be_visible()
+    expect_accessible(page, "access group")
     page.get_by_label("Capillary user ID").fill("50000006")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".preview-banner")).to_contain_text(STORE_MANAGERS)
+    expect_accessible(page, "preview as a group", known=CUSTOMER_VIEW)
 
     page.get_by_role("link", name="Audit trail").click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+    expect_accessible(page, "audit trail")
     console.expect_answer("/audit/", 422)
     page.get_by_label("From").fill("2026-12-02")
     page.get_by_label("To").fill("2026-01-01")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#audit-results")).to_contain_text("Check the filters.")
+    expect_accessible(page, "audit trail, filters refused")
 
     page.get_by_role("link", name="Bulk lookup").click()
     page.get_by_label("Identifiers").fill("demo.gold@example.com\nnobody@example.com\n12ab")
+    expect_accessible(page, "bulk lookup")
     page.get_by_role("button", name="Look up").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    expect_accessible(page, "bulk lookup, results")
     settle(page)
     assert console.problems == []
 
