@@ -38,3 +38,28 @@ errorlog = "-"
 # gunicorn 27 otherwise opens one control socket per user (~/.gunicorn/gunicorn.ctl), which
 # several servers on one machine (two instances, tests) would fight over.
 control_socket_disable = True
+
+
+# --- Prometheus metrics across workers (membercare/metrics.py, docs/operations.md "Metrics") ----
+# With PROMETHEUS_MULTIPROC_DIR set, each worker keeps its values in files there and /metrics adds
+# them up. The files outlive the processes: a start must not add up the last run's, and a worker
+# that died must not go on counting in the live gauges.
+
+
+def on_starting(server: object) -> None:
+    """In the master, before any worker: the directory, emptied of the last run's files."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):  # prometheus_client's files; nothing else is touched
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server: object, worker: object) -> None:
+    """In the master, when a worker has exited (restarted, killed, timed out)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -97,3 +97,37 @@ def test_the_gunicorn_config_keeps_connections_open_longer_than_agents_think(
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 16)
     assert config["bind"].endswith(":9001")
+
+
+def test_the_gunicorn_config_starts_metrics_afresh_and_forgets_dead_workers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PROMETHEUS_MULTIPROC_DIR: the last run's files are removed when gunicorn starts, and a
+    worker that exits has its live gauges removed (prometheus_client's mark_process_dead)."""
+    from types import SimpleNamespace
+
+    metrics = tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics))
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    config["on_starting"](None)  # the directory is made if missing
+    stale = ["counter_101.db", "histogram_101.db", "gauge_livesum_101.db"]
+    for name in [*stale, "README"]:
+        (metrics / name).write_text("x")
+    config["on_starting"](None)
+    assert sorted(p.name for p in metrics.iterdir()) == ["README"]
+
+    for name in ["counter_202.db", "gauge_livesum_202.db", "gauge_liveall_202.db"]:
+        (metrics / name).write_text("x")
+    config["child_exit"](None, SimpleNamespace(pid=202))
+    # Counters keep what the dead worker counted; its live gauges go.
+    assert sorted(p.name for p in metrics.iterdir()) == ["README", "counter_202.db"]
+
+
+def test_without_a_metrics_directory_the_hooks_do_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    config["on_starting"](None)
+    config["child_exit"](None, object())  # no pid needed: nothing is looked at
