@@ -111,10 +111,16 @@ def timestamp(value: Any, *, end_of_day: bool = False) -> dt.datetime | None:
 
     A date alone is midnight, or with `end_of_day` 23:59:59: Capillary writes validity ends as
     "2018-03-24 23:59:59", so a bare "2009-10-01" means "valid through that day".
+
+    A trailing "Z" is not UTC: `customer/coupons` writes coupon 370179951's issue as
+    "2021-05-17T19:06:03.000Z" where `customer/get` writes "2021-05-17 19:06:03" (the real
+    samples), so it is read as the org's wall-clock time, like every other zoneless date.
     """
     if not isinstance(value, str):
         return None
     value = value.strip()
+    if value[-1:] in ("Z", "z"):
+        value = value[:-1]
     try:
         result = dt.datetime.fromisoformat(value)
     except ValueError:

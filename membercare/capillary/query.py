@@ -6,8 +6,10 @@ https://docs.capillarytech.com/reference/get-customer-details-v1api
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 # Every `=true` embed flag the endpoint documents.
 EMBED_FLAGS = frozenset(
@@ -65,6 +67,14 @@ class CustomerQuery:
     coupon_status: str | None = None
     transaction_type: str | None = None
     store_code: str | None = None
+    # The other transaction filters (CONTRACT.md section 1): a bill's number, its day (one
+    # YYYY-MM-DD: the API takes no range), its exact amount, its till; tenders and credit notes.
+    transaction_number: str | None = None
+    transaction_date: dt.date | None = None
+    transaction_amount: Decimal | None = None
+    till_code: str | None = None
+    tenders: bool = False
+    credit_notes: bool = False
     gap_to_upgrade_for: int | None = None
     gap_to_renew_for: int | None = None
     program_id: int | None = None
@@ -95,10 +105,32 @@ class CustomerQuery:
         ):
             if value is not None:
                 params[name] = _one_of(name, value, allowed)
-        if self.store_code is not None:
-            if not self.store_code or "," in self.store_code:
-                raise ValueError("store_code must be one non-empty store code.")
-            params["store_code"] = self.store_code
+        for name, code in (("store_code", self.store_code), ("till_code", self.till_code)):
+            if code is not None:
+                if not code or "," in code:
+                    raise ValueError(f"{name} must be one non-empty code.")
+                params[name] = code
+        if self.transaction_number is not None:
+            if not self.transaction_number.strip() or "," in self.transaction_number:
+                raise ValueError("transaction_number must be one non-empty bill number.")
+            params["number"] = self.transaction_number.strip()
+        if self.transaction_date is not None:
+            if isinstance(self.transaction_date, dt.datetime) or not isinstance(
+                self.transaction_date, dt.date
+            ):
+                raise ValueError("transaction_date must be a date (a day, not a time).")
+            params["date"] = self.transaction_date.isoformat()
+        if self.transaction_amount is not None:
+            amount = self.transaction_amount
+            if not isinstance(amount, Decimal | int) or isinstance(amount, bool):
+                raise ValueError("transaction_amount must be a Decimal.")
+            if not Decimal(amount).is_finite():
+                raise ValueError("transaction_amount must be a finite number.")
+            params["amount"] = str(amount)
+        if self.tenders:
+            params["tenders"] = "true"
+        if self.credit_notes:
+            params["credit_notes"] = "true"
 
         for name, days in (
             ("gap_to_upgrade_for", self.gap_to_upgrade_for),
@@ -185,11 +217,64 @@ def coupons_page(
     )
 
 
-def transactions_only(type: str = "ALL", store_code: str | None = None) -> CustomerQuery:
-    """The user id plus recent transactions (of `type`, optionally at one store), no coupons."""
+def transactions_only(
+    type: str = "ALL",
+    store_code: str | None = None,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    amount: Decimal | None = None,
+    till_code: str | None = None,
+    tenders: bool = False,
+    credit_notes: bool = False,
+) -> CustomerQuery:
+    """The user id plus recent transactions (of `type`, optionally at one store, with one bill
+    number, on one day, of one amount, at one till), no coupons; tenders and credit notes on
+    demand. One call whatever the filters."""
     return CustomerQuery(
         embed=frozenset({"user_id", "transactions"}),
         coupon_limit=0,  # coupons come by default; 0 returns none
         transaction_type=type,
         store_code=store_code,
+        transaction_number=number,
+        transaction_date=date,
+        transaction_amount=amount,
+        till_code=till_code,
+        tenders=tenders,
+        credit_notes=credit_notes,
+    )
+
+
+def tier_what_if(days: int = 30) -> CustomerQuery:
+    """The tier panel's "in N days" (0 to 365): each program's gaps to upgrade and renew as of
+    today + `days`, with today's upgrade and retention criteria. One call, tier data only."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
+        raise ValueError("days must be a whole number from 0 to 365.")
+    return CustomerQuery(
+        embed=frozenset(
+            {"user_id", "mlp", "tier_upgrade_criteria", "membership_retention_criteria"}
+        ),
+        coupon_limit=0,
+        gap_to_upgrade_for=days,
+        gap_to_renew_for=days,
+    )
+
+
+def points_detail() -> CustomerQuery:
+    """The points panel's detail: per program figures (mlp), the points history, promotion
+    points (up to the API's 1,000), delayed (pending) points, the expiry schedule and expired
+    points. One call, no coupons."""
+    return CustomerQuery(
+        embed=frozenset(
+            {
+                "user_id",
+                "mlp",
+                "points_summary",
+                "promotion_points",
+                "delayed_accrual",
+                "expiry_schedule",
+                "expired_points",
+            }
+        ),
+        coupon_limit=0,
     )

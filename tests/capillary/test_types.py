@@ -37,6 +37,7 @@ from membercare.capillary.types import (
     Transaction,
     UpgradeStrategy,
     Warning,
+    reconcile,
 )
 
 from .conftest import HERE, full_view_item, pickled, recorded, sample
@@ -221,6 +222,8 @@ def test_a_full_view_answer_reads_every_section():
         points_issued=245,
         points_redeemed=0,
         notes=None,
+        gross_amount=Decimal("2600.00"),
+        discount=Decimal("150.00"),
     )
     assert (refund.amount, refund.points_redeemed, refund.notes) == (
         Decimal("-799.00"),
@@ -400,7 +403,8 @@ def test_empty_scalars_read_as_nothing(empty):
         ("2024-05-01 10:20:30", dt.datetime(2024, 5, 1, 10, 20, 30)),
         ("2024-05-01", dt.datetime(2024, 5, 1)),
         ("2024-05-01T10:20:30+05:30", dt.datetime(2024, 5, 1, 4, 50, 30, tzinfo=dt.UTC)),
-        ("2024-05-01T10:20:30Z", dt.datetime(2024, 5, 1, 10, 20, 30, tzinfo=dt.UTC)),
+        # "Z" is the org's wall clock mislabelled (see real/capdocs-customer-coupons-pagination)
+        ("2024-05-01T10:20:30Z", dt.datetime(2024, 5, 1, 10, 20, 30)),
         ("01/05/2024", None),
         (1714550430, None),
     ],
@@ -412,7 +416,7 @@ def test_dates_read_in_capillarys_three_formats(raw, expected):
 def test_unknown_fields_are_ignored():
     item = full_view_item()
     plain = Customer.from_api(item)
-    item |= {"shoe_size": 42, "segments": {"segment": [{"name": "x"}]}, "trackers": [[]]}
+    item |= {"shoe_size": 42, "shoe_colours": {"colour": [{"name": "x"}]}, "trackers": [[]]}
     item["points_summaries"]["points_summary"][0]["brand_new_field"] = {"a": [1]}
     assert Customer.from_api(item) == plain
 
@@ -604,3 +608,77 @@ def test_an_answer_recorded_from_the_sandbox_reads_with_its_real_values():
 def test_a_name_reads_as_its_script_writes_it(firstname, lastname, full_name):
     customer = Customer.from_api({"user_id": "1", "firstname": firstname, "lastname": lastname})
     assert customer.full_name == full_name
+
+
+# --- Issue 11: points figures, promotions, warnings ----------------------------------------------
+
+
+def test_the_2017_samples_figures_do_not_add_up_and_say_so():
+    (tom,) = customers_of(sample("docs-2017-customer-get-bulk-mobile"))
+    reconciliation = tom.points_reconciliation
+    assert reconciliation is not None
+    assert not reconciliation.adds_up
+    assert reconciliation.expected_current == -243  # 0 − 120 − 103 − 30 + 10
+    assert reconciliation.difference == 243
+    assert reconciliation.words == (
+        "The figures do not add up: 0 lifetime − 120 redeemed − 103 expired − 30 returned "
+        "+ 10 adjusted = −243, but Capillary shows 0 current points (243 more)."
+    )
+
+
+def test_a_negative_adjustment_is_written_as_a_debit_and_thousandths_count():
+    figures = reconcile(
+        lifetime=Decimal("26447.104"),
+        current=Decimal("1212.104"),
+        redeemed=25000,
+        expired=200,
+        returned=None,
+        adjusted=-35,
+    )
+    assert figures is not None
+    assert figures.adds_up
+    assert "− 35 adjusted" in figures.words
+    assert "26,447.104 lifetime" in figures.words
+    off = reconcile(
+        lifetime=100, current=Decimal("60.001"), redeemed=40, expired=0, returned=0, adjusted=0
+    )
+    assert off is not None
+    assert not off.adds_up
+    assert (
+        reconcile(
+            lifetime=100, current=60, redeemed=None, expired=None, returned=None, adjusted=None
+        )
+        is None
+    )
+
+
+def test_promotion_points_read_at_member_bill_and_line_item_level():
+    (tom,) = customers_of(sample("docs-2017-customer-get-bulk-mobile"))
+    promotions = present(tom.promotion_points)
+    assert [(p.level, p.points) for p in promotions] == [
+        ("customer", 30),
+        ("customer", 30),
+        ("transaction", 349),
+        ("lineitem", 13),
+    ]
+    assert promotions[0].issued_at == Place("storecode", "storename")
+    assert promotions[0].expiry_date == dt.datetime(2014, 11, 2, 23, 59, 59)
+    assert (promotions[2].transaction_id, promotions[3].lineitem_id) == ("4325", "10342")
+    assert tom.segments == ()  # "segments": [[]]
+    assert tom.gender == "M"  # the 2017 top-level key
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        (618, "fraud"),
+        (91012, "top_tier"),
+        (91001, "points_failed"),
+        (91013, "upgrade_criteria_failed"),
+        (7, "other"),
+    ],
+)
+def test_item_warnings_have_a_kind_and_plain_words(code, kind):
+    warning = Warning(code, "")
+    assert warning.kind == kind
+    assert warning.meaning.endswith(".")
