@@ -558,7 +558,7 @@ def test_any_value_in_place_of_a_full_view_section_reads_without_crashing(mutati
 
 
 def test_an_answer_recorded_from_the_sandbox_reads_with_its_real_values():
-    """FULL_VIEW for demo.near@example.com, recorded from the sandbox (seed 42)."""
+    """FULL_VIEW for demo.near@example.com, recorded from the sandbox (seed 42, generator 3)."""
     (near,) = customers_of(recorded("sandbox-full-view-near.json"))
 
     assert (near.user_id, near.full_name, near.external_id) == (
@@ -566,8 +566,8 @@ def test_an_answer_recorded_from_the_sandbox_reads_with_its_real_values():
         "Divya Menon",
         "DEMO-NEAR",
     )
-    assert (near.loyalty_points, near.lifetime_points, near.current_slab) == (296, 591, "Gold")
-    assert near.registered_store == Place("blr.koramangala", "Aurora Koramangala")
+    assert (near.loyalty_points, near.lifetime_points, near.current_slab) == (728, 1413, "Gold")
+    assert near.registered_store == Place("blr.indiranagar", "Aurora Indiranagar")
     assert near.fraud == FraudDetails()  # "marked_by": "" and friends
     rewards, dining = present(near.programs)
     (purchases,) = rewards.upgrade
@@ -579,15 +579,17 @@ def test_an_answer_recorded_from_the_sandbox_reads_with_its_real_values():
     assert purchases.percent == 96  # the demo's "96% of the way to Platinum"
     assert rewards.renewal is not None
     assert [(s.based_on, s.percent) for s in rewards.renewal.strategies] == [
-        ("VISITS", 16),
-        ("PURCHASE", 100),  # 60492 of 20000: done, clamped
-        ("POINTS", 14),
+        ("VISITS", 100),  # 12 of 6: done, clamped
+        ("PURCHASE", 100),
+        ("POINTS", 36),  # 728 of 2000
     ]
     (tracker_based,) = dining.upgrade
     assert tracker_based.tracker is not None
-    assert tracker_based.tracker.name == "1 Year Dining Spend"
+    assert tracker_based.tracker.name == "Dining Spend This Year"
+    assert tracker_based.tracker.mode == "CALENDAR_BASED_CYCLIC_WINDOW"
     assert present(near.cards)[0].card_external_id == "CX-50000011"
-    assert near.extended_fields[0] == Field("preferred_store", "blr.koramangala", "Preferred store")
+    assert near.extended_fields[0] == Field("preferred_store", "blr.indiranagar", "Preferred store")
+    assert near.gender == next(f.value for f in near.extended_fields if f.name == "gender")
     assert near.item.code == 1000
 
 
