@@ -28,7 +28,7 @@ from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 from django_otp.oath import totp
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 from locust.exception import RescheduleTask, StopUser
 
 THINK_SECONDS = (2, 5)
@@ -46,6 +46,39 @@ def _load() -> dict[str, Any]:
 
 LOAD = _load()
 _next_user = itertools.count()
+
+# LOAD_REQUEST_LOG: one JSON line per request (when it started, how long, the status, and for a
+# failed search what the agent was told), for scripts/load.py to cut a run into phases (before a
+# fault, after the breaker opened). The words are fragments of the problems' titles
+# (membercare/capillary/errors.py, membercare/lookup/upstream.py) without apostrophes, which the
+# page escapes.
+SHOWN = {
+    "Capillary is not answering": "breaker open",
+    "Capillary didn": "did not answer",
+    "Capillary asked us to wait": "waiting (429)",
+    "Too many lookups across your organisation": "org quota",
+    "reached your lookup limit": "user limit",
+    "Capillary is busy": "busy (429)",
+}
+_REQUEST_LOG = os.environ.get("LOAD_REQUEST_LOG")
+if _REQUEST_LOG:
+    _requests_file = open(_REQUEST_LOG, "a", buffering=1)  # noqa: SIM115 - open for the run
+
+    @events.request.add_listener
+    def _log_request(
+        name: str, response_time: float, response: Any, start_time: float = 0.0, **_: Any
+    ) -> None:
+        status = getattr(response, "status_code", 0) or 0
+        text = (getattr(response, "text", None) or "") if status >= 400 else ""
+        line = {
+            "t": start_time,
+            "name": name,
+            "ms": response_time,
+            "status": status,
+            "shown": next((word for key, word in SHOWN.items() if key in text), ""),
+            "retry_after": (getattr(response, "headers", None) or {}).get("Retry-After"),
+        }
+        _requests_file.write(json.dumps(line) + "\n")
 
 
 class BehindTheBalancer(DefaultCookiePolicy):

@@ -30,13 +30,16 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import bench_sandbox
 import bench_view
+import load_faults
 import psutil
 import requests
 
@@ -46,6 +49,9 @@ PASSWORD = "load-agent-password-long"  # noqa: S105 - temp users in a temp datab
 FLOOR = "floor"
 # A limit no run reaches: what a load run measures is serving, not the quotas.
 UNLIMITED = 1_000_000
+# Generated members no load agent searches: two agents search them at the same moment (--coalesce).
+RESERVED_MEMBERS = 90
+METRICS_TOKEN = "load-metrics-token"  # noqa: S105 - a temp server on 127.0.0.1
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,20 @@ def parse_args() -> argparse.Namespace:
         default=int(os.environ.get("LOOKUP_RATE_LIMIT", str(UNLIMITED))),
         help="each user's lookups a minute (LOOKUP_RATE_LIMIT); default: no limit",
     )
+    # Faults and the fleet (docs/benchmarks.md, "Faults and the fleet under load").
+    parser.add_argument(
+        "--fault",
+        choices=["hang", "down"],
+        help="Capillary hangs (accepts, never answers) or is down (refused) from --fault-after on",
+    )
+    parser.add_argument("--fault-after", type=float, default=15, help="seconds into the run")
+    parser.add_argument(
+        "--coalesce",
+        type=int,
+        default=0,
+        help="pairs of agents on two instances searching one member at the same moment (max 30)",
+    )
+    parser.add_argument("--coalesce-after", type=float, default=15, help="seconds into the run")
     return parser.parse_args()
 
 
@@ -119,7 +139,8 @@ def environment(directory: Path, args: argparse.Namespace) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str], customers: int, users: int) -> None:
-    """Migrate, seed, collect static files, write the users file (users and members to search)."""
+    """Migrate, seed, collect static files, write the users file (users and members to search;
+    RESERVED_MEMBERS emails that the load agents never search)."""
     manage = bench_sandbox.manage
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "migrate", "--noinput", "--database", "sandbox", "-v", "0")
@@ -153,16 +174,20 @@ def prepare(env: dict[str, str], customers: int, users: int) -> None:
         accounts.append({"username": user.username, "password": PASSWORD, "totp_key": device.key})
     # Members whose search opens a view: generated ones with an email (not deleted, merged or
     # restricted) by email or mobile, and the demo tiers; none of the demo faults.
-    generated = Customer.objects.filter(
+    found = Customer.objects.filter(
         user_id__gte=FIRST_GENERATED_USER_ID,
         email__isnull=False,
         pii_deleted=False,
         merged_into_id__isnull=True,
         permission_restricted=False,
     ).values_list("email", "mobile")
+    generated = list(found.order_by("user_id"))
+    reserved = [email for email, _ in generated[-RESERVED_MEMBERS:]]
+    generated = generated[:-RESERVED_MEMBERS]
     members = [email for email, _ in generated] + [mobile for _, mobile in generated if mobile]
     members += [f"demo.{key}@example.com" for key in ("silver", "gold", "platinum", "coupons")]
-    Path(env["LOAD_USERS"]).write_text(json.dumps({"users": accounts, "members": members}))
+    everything = {"users": accounts, "members": members, "reserved": reserved}
+    Path(env["LOAD_USERS"]).write_text(json.dumps(everything))
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -262,24 +287,80 @@ def measure(
     env: dict[str, str],
     directory: Path,
     sandbox_log: Path,
-) -> str:
+    sandbox_port: int,
+) -> tuple[str, list[str]]:
+    """One run: its table row, and the reports of its faults, quota and coalescing."""
+    if env.get("REDIS_URL"):
+        import redis
+
+        # Each run from a cold cache and a closed breaker: a previous run's breaker, budget and
+        # records are not this one's.
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    switch = None
+    if args.fault or args.coalesce:  # Capillary behind the switch, which counts what it is sent
+        switch = load_faults.Switch(target_port=sandbox_port).start()
+        env = env | {"CAPILLARY_BASE_URL": f"http://127.0.0.1:{switch.port}/sandbox"}
     ports = [bench_sandbox.free_port() for _ in range(args.instances if app != FLOOR else 1)]
-    servers = []
-    for port in ports:  # one port at a time: free_port must not hand out a taken one
-        servers.append(start_server(app, model, env, port, directory / f"{app}.log"))
+    servers, logs = [], []
+    stamp = int(time.time())
+    for index, port in enumerate(
+        ports
+    ):  # one port at a time: free_port must not hand out a taken one
+        metrics_dir = directory / f"metrics-{stamp}-{index}"
+        metrics_dir.mkdir()
+        server_env = env | {
+            "METRICS_TOKEN": METRICS_TOKEN,
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        }
+        logs.append(directory / f"{app}-{stamp}-{index}.log")
+        servers.append(start_server(app, model, server_env, port, logs[-1]))
+    hosts = [f"http://127.0.0.1:{port}" for port in ports]
+    out = directory / f"run-{app}-{agents}-{stamp}"
+    request_log = Path(f"{out}_requests.jsonl")
+    watch = None
+    if args.fault:
+        watch = load_faults.BreakerWatch(hosts, cpu=lambda: cpu_seconds(servers)).start()
+    faulted: list[float] = []
+    coalesced: list[dict] = []
+    timers = []
+    if args.fault and switch is not None:
+        timers.append(
+            threading.Timer(args.fault_after, lambda: faulted.append(switch.fail(args.fault)))
+        )
+    if args.coalesce and switch is not None and app != FLOOR:
+        accounts = json.loads(Path(env["LOAD_USERS"]).read_text())
+        reserved = accounts["reserved"][: 3 * min(args.coalesce, RESERVED_MEMBERS // 3)]
+
+        def pairs() -> None:
+            coalesced.append(
+                load_faults.coalescing(hosts, accounts["users"][-2:], reserved, switch)
+            )
+
+        timers.append(threading.Timer(args.coalesce_after, pairs))
     try:
-        hosts = [f"http://127.0.0.1:{port}" for port in ports]
         user_class = "FloorAgent" if app == FLOOR else "MemberCareAgent"
         calls_before = upstream_calls(sandbox_log)
         cpu_before, started = cpu_seconds(servers), time.monotonic()
-        out = directory / f"run-{app}-{agents}-{int(time.time())}"
-        stats = run_locust(hosts, user_class, agents, args, env, out)
-        cpu = cpu_seconds(servers) - cpu_before
+        began = time.time()
+        for timer in timers:
+            timer.start()
+        stats = run_locust(
+            hosts, user_class, agents, args, env | {"LOAD_REQUEST_LOG": str(request_log)}, out
+        )
+        for timer in timers:
+            timer.join()
+        cpu_end = cpu_seconds(servers)
+        cpu = cpu_end - cpu_before
         elapsed = time.monotonic() - started
         calls = upstream_calls(sandbox_log) - calls_before
+        outcomes = sum((scrape(host) for host in hosts if app != FLOOR), Counter())
     finally:
+        if watch is not None:
+            watch.stop()
         for server in servers:
             stop(server)
+        if switch is not None:
+            switch.stop()
     search, total = stats.get("search", {}), stats["Aggregated"]
     searches = int(search.get("Request Count") or 0)
     failures = int(total["Failure Count"])
@@ -290,6 +371,30 @@ def measure(
     label = f"{app} {model.name if model else '(config)'}" + (
         f" ×{len(servers)}" if len(servers) > 1 else ""
     )
+    extras = []
+    if args.fault and switch is not None and watch is not None:
+        extras += fault_report(
+            label, agents, request_log, switch, watch, faulted, logs, outcomes, cpu_end
+        )
+    if args.capillary_rate_limit < UNLIMITED:
+        times = load_faults.call_times(sandbox_log, began)
+        whole, most = load_faults.per_minute(times)
+        entries = load_faults.requests_logged(request_log)
+        searched = [e for e in entries if e["name"] == "search"]
+        extras.append(
+            f"quota · {label} · {agents} agents · CAPILLARY_RATE_LIMIT {args.capillary_rate_limit}:"
+            f" calls Capillary answered in each whole minute {whole}, most in any 60 s {most};"
+            f" searches {len(searched)}, answered {load_faults.shown(searched)};"
+            f" org rejections counted {int(outcomes['quota:org'])}"
+        )
+    for result in coalesced:
+        (pairs_same, calls_same), (pairs_control, calls_control) = result["same"], result["control"]
+        extras.append(
+            f"coalescing · {label} · under {agents} agents: {pairs_same} pairs searching one member"
+            f" at the same moment (one agent on each instance) → {calls_same} calls; control,"
+            f" {pairs_control} pairs searching two members → {calls_control} calls; answers"
+            f" {dict(result['statuses'])}, search p50/p95/p99 {'/'.join(map(str, result['ms']))} ms"
+        )
     cells = [
         label,
         f"{latency} ms",
@@ -301,7 +406,80 @@ def measure(
         f"{calls} / {searches}",
         f"{elapsed:.0f}",
     ]
-    return "| " + " | ".join(cells) + " |"
+    return "| " + " | ".join(cells) + " |", extras
+
+
+def scrape(host: str) -> Counter:
+    """From an instance's /metrics: its Capillary calls by outcome, and quota rejections."""
+    answer = requests.get(
+        f"{host}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
+    )
+    found: Counter = Counter()
+    for line in answer.text.splitlines():
+        if line.startswith("membercare_upstream_seconds_count{"):
+            outcome = line.split('outcome="', 1)[1].split('"', 1)[0]
+            found[f"calls:{outcome}"] += float(line.rsplit(" ", 1)[1])
+        elif line.startswith("membercare_quota_rejections_total{"):
+            scope = line.split('scope="', 1)[1].split('"', 1)[0]
+            found[f"quota:{scope}"] += float(line.rsplit(" ", 1)[1])
+    return found
+
+
+def fault_report(
+    label: str,
+    agents: int,
+    request_log: Path,
+    switch: load_faults.Switch,
+    watch: load_faults.BreakerWatch,
+    faulted: list[float],
+    logs: list[Path],
+    outcomes: Counter,
+    cpu_end: float,
+) -> list[str]:
+    """The run cut in three: before the fault, from the fault to the breaker's opening, and from
+    then on (half-open probes included): the search's percentiles, answers and upstream requests."""
+    fault_at = faulted[0] if faulted else float("inf")
+    opened = watch.first("open") or float("inf")
+    searches = [e for e in load_faults.requests_logged(request_log) if e["name"] == "search"]
+    rows = []
+    phases = [
+        ("before the fault", 0.0, fault_at),
+        ("fault → breaker open", fault_at, opened),
+        ("breaker open on", opened, float("inf")),
+    ]
+    for phase, since, until in phases:
+        mine = [e for e in searches if since <= e["t"] < until]
+        p50, p95, p99 = load_faults.percentiles([e["ms"] for e in mine])
+        slowest = round(max((e["ms"] for e in mine), default=0))
+        over = sum(1 for e in mine if e["ms"] >= 100)
+        rows.append(
+            f"| {label} | {agents} | {phase} | {len(mine)} | {p50} | {p95} | {p99} | {slowest} |"
+            f" {over} | {load_faults.shown(mine)} | {switch.count(since, until)} |"
+        )
+    per_host = [
+        f"{(watch.first('open', host) or float('nan')) - fault_at:+.1f} s" for host in watch.hosts
+    ]
+    calls = ", ".join(
+        f"{key.split(':', 1)[1]} {int(n)}"
+        for key, n in sorted(outcomes.items())
+        if key.startswith("calls:")
+    )
+    changes = " → ".join(
+        f"{state}@{moment - fault_at:+.1f}s" for moment, _, state in watch.changes if watch.hosts
+    )
+    after_open = sum(1 for e in searches if e["t"] >= opened)
+    cpu_each = (
+        f"{(cpu_end - watch.cpu_at_open) * 1000 / after_open:.1f}"
+        if watch.cpu_at_open is not None and after_open
+        else "-"
+    )
+    rows.append(
+        f"breaker · {label}: open at {', '.join(per_host)} after the fault (per instance);"
+        f" CPU-ms per search once open (the dashboard's processes) {cpu_each};"
+        f" 'open' logged {load_faults.breaker_opened(logs)} times (per instance);"
+        f" states seen {changes}; Capillary calls by outcome (/metrics) {calls}"
+    )
+    return rows
 
 
 def upstream_calls(sandbox_log: Path) -> int:
@@ -322,17 +500,14 @@ def main() -> None:
             print(f"logs and CSVs in {tmp}", file=sys.stderr)
         directory = Path(tmp)
         env = environment(directory, args)
-        if env.get("REDIS_URL"):
-            import redis
-
-            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # a cold cache, as every run's
-        prepare(env, args.customers, max(agent_counts))
+        prepare(env, args.customers, max(agent_counts) + 2)  # 2 more: the coalescing pair
         print(
             "| server and model | upstream latency | agents | p50 ms | p95 ms | p99 ms "
             "| errors / requests | searches/s | CPU-ms per lookup | upstream calls / searches "
             "| s |\n|---|---|---|---|---|---|---|---|---|---|---|",
             flush=True,
         )
+        extras: list[str] = []
         for latency in latencies:
             sandbox_log = directory / f"sandbox-{latency}.log"
             sandbox_port = bench_sandbox.free_port()
@@ -345,11 +520,12 @@ def main() -> None:
                     for agents in agent_counts:
                         for model in models:
                             for app in apps:
-                                row = measure(
+                                row, more = measure(
                                     app, model, agents, latency, args, run_env, directory,
-                                    sandbox_log,
+                                    sandbox_log, sandbox_port,
                                 )  # fmt: skip
                                 print(row, flush=True)
+                                extras += more
             finally:
                 stop(sandbox)
         database = "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite"
@@ -360,6 +536,16 @@ def main() -> None:
             f"all agents in within {args.spawn_seconds} s · load average "
             f"{' / '.join(f'{n:.1f}' for n in os.getloadavg())} at the end"
         )
+        table = [line for line in extras if line.startswith("|")]
+        if table:
+            print(
+                "\n| run | agents | phase | searches | p50 ms | p95 ms | p99 ms | max ms "
+                "| ≥ 100 ms | answers | upstream requests |\n" + "|---" * 11 + "|"
+            )
+            print("\n".join(table))
+        for line in extras:
+            if not line.startswith("|"):
+                print(f"\n{line}")
 
 
 if __name__ == "__main__":

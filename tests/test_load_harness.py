@@ -131,3 +131,69 @@ def test_without_a_metrics_directory_the_hooks_do_nothing(
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     config["on_starting"](None)
     config["child_exit"](None, object())  # no pid needed: nothing is looked at
+
+
+# --- Faults and the fleet (scripts/load_faults.py) -----------------------------------------------
+
+
+@pytest.fixture
+def load_faults(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    sys.modules.pop("load_faults", None)
+    yield importlib.import_module("load_faults")
+    sys.modules.pop("load_faults", None)
+
+
+@pytest.fixture
+def answering_server():
+    """An HTTP server on 127.0.0.1 that answers every GET with 200 "ok" (keep-alive)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Ok(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_switch_relays_then_hangs_then_refuses(load_faults, answering_server) -> None:
+    import requests
+
+    switch = load_faults.Switch(target_port=answering_server).start()
+    url = f"http://127.0.0.1:{switch.port}/sandbox/v1.1/customer/get?email=a%40example.com"
+    session = requests.Session()  # a kept-alive connection, as the dashboard's pool has
+    try:
+        assert session.get(url, timeout=5).text == "ok"
+        switch.fail("hang")
+        with pytest.raises(requests.ReadTimeout):  # on the open connection too
+            session.get(url, timeout=0.5)
+        with pytest.raises(requests.ReadTimeout):
+            requests.get(url, timeout=0.5)
+        switch.fail("down")
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url, timeout=5)
+    finally:
+        switch.stop()
+    assert [mode for _, mode in switch.requests] == ["up", "hang", "hang"]
+
+
+def test_calls_are_counted_per_minute_and_in_the_busiest_60_s(load_faults) -> None:
+    # 10 calls in the first minute, 5 in the second, then one at 125 s (an incomplete minute).
+    times = [1000.0 + n for n in range(10)] + [1070.0 + n for n in range(5)] + [1125.0]
+    whole, most = load_faults.per_minute(times)
+    assert whole == [10, 5]
+    assert most == 10
+    assert load_faults.percentiles([float(n) for n in range(1, 101)]) == (51, 96, 100)
