@@ -911,6 +911,7 @@ class RenewStrategy:
     threshold: Number | None
     current_value: Number | None
     gap: Number | None
+    tracker: Tracker | None = None  # `renew_entity_identifiers`, for TRACKER renewals
 
     @property
     def progress(self) -> float:
@@ -932,6 +933,9 @@ class RenewStrategy:
             threshold=threshold,
             current_value=current,
             gap=gap,
+            tracker=Tracker.from_api(
+                first(data, "renew_entity_identifiers", "renew_entity_identifers")
+            ),
         )
 
 

@@ -15,11 +15,14 @@ REWARDS_PROGRAM_ID: Final = 1
 DINING_PROGRAM_ID: Final = 2
 
 
+Tracker = tuple[str, str, str, str, str, int]  # name, type, mode, case, period type, period
+
+
 @dataclass(frozen=True)
 class UpgradeRule:
     based_on: UpgradeBasis
     threshold: int
-    tracker: tuple[str, str, str, str, str, int] | None = None  # name, type, mode, case, period
+    tracker: Tracker | None = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class TierSpec:
     upgrade: tuple[UpgradeRule, ...] = ()
     expression: str = ""
     relation: tuple[tuple[int, ...], ...] = ()
-    renewal: tuple[tuple[RenewalBasis, int], ...] = ()
+    # (basis, threshold) or, for TRACKER, (basis, threshold, tracker)
+    renewal: tuple[tuple[RenewalBasis, int] | tuple[RenewalBasis, int, Tracker], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ PROGRAMS: Final = (
                     (RenewalBasis.VISITS, 24),
                     (RenewalBasis.PURCHASE, 150_000),
                     (RenewalBasis.POINTS, 15_000),
+                    (RenewalBasis.TRACKER, 150_000, TWO_YEAR_TRACKER),
                 ),
             ),
         ),
@@ -143,7 +148,11 @@ PROGRAMS: Final = (
                 "Chef's table and complimentary valet",
                 12,
                 upgrade=(UpgradeRule(UpgradeBasis.TRACKER_VALUE_BASED, 50_000, DINING_TRACKER),),
-                renewal=((RenewalBasis.VISITS, 10), (RenewalBasis.PURCHASE, 40_000)),
+                renewal=(
+                    (RenewalBasis.VISITS, 10),
+                    (RenewalBasis.PURCHASE, 40_000),
+                    (RenewalBasis.TRACKER, 30_000, DINING_TRACKER),
+                ),
             ),
         ),
     ),

@@ -356,7 +356,11 @@ def load_sections(ids: list[int], query: LookupQuery) -> Sections:
                 order_by=["-expired_on", "-id"],
             )
         )
-    if query.gap_to_upgrade_for is not None:
+    if (
+        query.gap_to_upgrade_for is not None
+        or query.gap_to_renew_for is not None
+        or query.wants("membership_retention_criteria")
+    ):
         sections.tracker_purchases = _grouped(
             select_rows(
                 TrackerPurchase,

@@ -19,6 +19,7 @@ class RenewalBasis(models.TextChoices):
     VISITS = "VISITS"
     PURCHASE = "PURCHASE"
     POINTS = "POINTS"
+    TRACKER = "TRACKER"
 
 
 class FraudStatus(models.TextChoices):
@@ -117,6 +118,13 @@ class RenewalStrategy(models.Model):
     position = models.PositiveSmallIntegerField()
     based_on = models.CharField(max_length=20, choices=RenewalBasis.choices)
     threshold = models.PositiveIntegerField()
+    # TRACKER renewals: the tracker counted (the same trackers as upgrades use).
+    tracker_name = models.CharField(max_length=100, blank=True)
+    tracker_type = models.CharField(max_length=50, blank=True)
+    tracker_mode = models.CharField(max_length=50, blank=True)
+    tracker_case_name = models.CharField(max_length=100, blank=True)
+    tracker_case_period_type = models.CharField(max_length=20, blank=True)
+    tracker_case_period_value = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.tier_id}: {self.based_on} >= {self.threshold}"

@@ -389,9 +389,10 @@ def _points_sections(
         if criteria:  # none for the top tier, nor for a tier reached by trackers only
             data["tier_update_criteria"] = criteria
     if query.wants("membership_retention_criteria") and main:
+        purchases = ctx.sections.tracker_purchases.get(uid, [])
         data["membership_retention_criteria"] = {
             "program_id": str(main["program_id"]),
-            **gap_to_renew(main, tiers[main["tier_id"]], ctx, lots, ctx.today),
+            **gap_to_renew(main, tiers[main["tier_id"]], ctx, lots, ctx.today, purchases),
         }
     if query.wants("delayed_accrual"):
         data["delayed_accrual"] = [
@@ -445,7 +446,8 @@ def _points_summary(m: Row, lots: list[Row], ctx: Context) -> dict[str, Any]:
         summary["gap_to_upgrade"] = gap_to_upgrade(m, tier, ctx, lots, as_of, purchases)
     if query.gap_to_renew_for is not None:
         as_of = ctx.today + timedelta(days=query.gap_to_renew_for)
-        summary["gap_to_renew"] = gap_to_renew(m, tier, ctx, lots, as_of)
+        purchases = ctx.sections.tracker_purchases.get(m["customer_id"], [])
+        summary["gap_to_renew"] = gap_to_renew(m, tier, ctx, lots, as_of, purchases)
     return summary
 
 
@@ -466,14 +468,7 @@ def gap_to_upgrade(
         current, valid_upto = _upgrade_value(rule, m, lots, as_of, purchases)
         strategy: dict[str, Any] = {"upgrade_based_on": rule["based_on"]}
         if rule["based_on"] == UpgradeBasis.TRACKER_VALUE_BASED:
-            strategy["upgrade_entity_identifers"] = {  # Capillary's spelling
-                "tracker_name": rule["tracker_name"],
-                "tracker_type": rule["tracker_type"],
-                "tracker_mode": rule["tracker_mode"],
-                "tracker_case_name": rule["tracker_case_name"],
-                "tracker_case_period_type": rule["tracker_case_period_type"],
-                "tracker_case_period_value": str(rule["tracker_case_period_value"]),
-            }
+            strategy["upgrade_entity_identifers"] = _tracker_identifiers(rule)  # their spelling
         strategy["upgrade_threshold"] = str(rule["threshold"])
         strategy["customer_upgrade_entity_values"] = {
             "current_value": str(current),
@@ -486,6 +481,17 @@ def gap_to_upgrade(
         gap["custom_expression"] = following.expression
         gap["expression_relation"] = following.relation
     return gap
+
+
+def _tracker_identifiers(rule: Row) -> dict[str, str]:
+    return {
+        "tracker_name": rule["tracker_name"],
+        "tracker_type": rule["tracker_type"],
+        "tracker_mode": rule["tracker_mode"],
+        "tracker_case_name": rule["tracker_case_name"],
+        "tracker_case_period_type": rule["tracker_case_period_type"],
+        "tracker_case_period_value": str(rule["tracker_case_period_value"]),
+    }
 
 
 def _upgrade_value(
@@ -538,20 +544,31 @@ def tracker_value(
 
 
 def gap_to_renew(
-    m: Row, tier: TierInfo, ctx: Context, lots: list[Row], as_of: date
+    m: Row,
+    tier: TierInfo,
+    ctx: Context,
+    lots: list[Row],
+    as_of: date,
+    purchases: Sequence[Row] = (),
 ) -> dict[str, Any]:
     """What keeping the tier past its expiry takes on `as_of` (any one strategy met renews it)."""
     strategies = []
     for rule in tier.renewal:
-        current = {
-            RenewalBasis.VISITS: m["visits"],
-            RenewalBasis.PURCHASE: m["period_purchases"],
-            RenewalBasis.POINTS: points_on(lots, m["program_id"], m["loyalty_points"], as_of),
-        }[rule["based_on"]]
+        match rule["based_on"]:
+            case RenewalBasis.VISITS:
+                current = m["visits"]
+            case RenewalBasis.PURCHASE:
+                current = m["period_purchases"]
+            case RenewalBasis.POINTS:
+                current = points_on(lots, m["program_id"], m["loyalty_points"], as_of)
+            case _:  # TRACKER
+                current, _ = tracker_value(rule, m["program_id"], purchases, as_of)
         strategies.append(
             {
                 "renew_based_on": rule["based_on"],
-                "renew_entity_identifiers": {},
+                "renew_entity_identifiers": _tracker_identifiers(rule)
+                if rule["based_on"] == RenewalBasis.TRACKER
+                else {},
                 "renew_threshold": str(rule["threshold"]),
                 "customer_renew_entity_value": str(current),
                 "customer_gap_to_renew_value": str(max(rule["threshold"] - current, 0)),

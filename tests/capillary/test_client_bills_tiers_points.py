@@ -257,3 +257,24 @@ def test_item_warnings_and_partial_answers_say_what_they_mean(capillary):
     (notice,) = partial.notices
     assert (notice.code, notice.kind) == (91001, WarningKind.POINTS_FAILED)
     assert "missing from this answer, not zero" in notice.meaning
+
+
+def test_the_what_if_moves_a_tracker_renewal_too(capillary):
+    today = dt.date.today()
+    new_year = (dt.date(today.year + 1, 1, 1) - today).days
+    now = capillary.get_customer(identifier=demo("diamond"), query=tier_what_if(0))
+    dining = program(now, "Aurora Dining").renewal
+    assert dining is not None
+    tracked = next(s for s in dining.strategies if s.based_on == "TRACKER")
+    assert tracked.tracker is not None
+    assert (tracked.tracker.name, tracked.tracker.mode) == (
+        "Dining Spend This Year",
+        "CALENDAR_BASED_CYCLIC_WINDOW",
+    )
+    assert tracked.gap == 0
+    if new_year <= 365:
+        then = capillary.get_customer(identifier=demo("diamond"), query=tier_what_if(new_year))
+        renewal = program(then, "Aurora Dining").renewal
+        assert renewal is not None
+        moved = next(s for s in renewal.strategies if s.based_on == "TRACKER")
+        assert (moved.current_value, moved.gap, moved.percent) == (0, 30000, 0)

@@ -232,3 +232,40 @@ def test_tracker_purchases_add_up_to_the_trackers_value_on_the_seeding_day():
             assert all(p.purchased_on < anchor for p in purchases)
             checked += 1
     assert checked > 50
+
+
+def renew_tracker(call: Call, email: str, title: str, days: int) -> dict[str, Any]:
+    item = one(call(email=email, mlp="true", gap_to_renew_for=str(days)))
+    gap = summary(item, title)["gap_to_renew"]
+    return next(s for s in gap["renew_strategy"] if s["renew_based_on"] == "TRACKER")
+
+
+def test_a_tracker_renewal_counts_the_same_purchases_and_moves_with_the_day(call: Call):
+    today = timezone.localdate()
+    diamond = DEMO_BY_KEY["diamond"]  # Diamond in Rewards, Elite in Dining
+    now = renew_tracker(call, diamond.email, "Aurora Rewards", 0)
+    assert now["renew_entity_identifiers"]["tracker_mode"] == "MOVING_WINDOW"
+    assert now["renew_threshold"] == "150000"
+    purchases = TrackerPurchase.objects.filter(
+        customer_id=diamond.user_id, tracker_name=REWARDS_TRACKER
+    )
+    window = timedelta(days=730)
+    oldest = min(p.purchased_on for p in purchases)
+    gone = (oldest + window - today).days  # the first day the oldest purchase no longer counts
+    later = renew_tracker(call, diamond.email, "Aurora Rewards", gone)
+    for days, strategy in ((0, now), (gone, later)):
+        as_of = today + timedelta(days=days)
+        value = sum(p.amount for p in purchases if p.purchased_on + window > as_of)
+        assert strategy["customer_renew_entity_value"] == str(value)
+        assert strategy["customer_gap_to_renew_value"] == str(max(150_000 - value, 0))
+    assert int(later["customer_renew_entity_value"]) < int(now["customer_renew_entity_value"])
+
+    new_year = (date(today.year + 1, 1, 1) - today).days
+    elite = renew_tracker(call, diamond.email, "Aurora Dining", 0)
+    assert int(elite["customer_renew_entity_value"]) >= 50_000  # Elite: this year's spend
+    assert elite["customer_gap_to_renew_value"] == "0"
+    next_year = renew_tracker(call, diamond.email, "Aurora Dining", new_year)
+    assert (next_year["customer_renew_entity_value"], next_year["customer_gap_to_renew_value"]) == (
+        "0",
+        "30000",
+    )

@@ -65,7 +65,10 @@ def write_catalog(using: str) -> None:
                         tracker_case_period_value=period,
                     )
                 )
-            for position, (basis, threshold) in enumerate(tier.renewal, start=1):
+            for position, (basis, threshold, *tracked) in enumerate(tier.renewal, start=1):
+                name, kind, mode, case, period_type, period = (
+                    tracked[0] if tracked else ("", "", "", "", "", None)
+                )
                 renewals.append(
                     RenewalStrategy(
                         id=tier.id * 10 + position,
@@ -73,6 +76,12 @@ def write_catalog(using: str) -> None:
                         position=position,
                         based_on=basis,
                         threshold=threshold,
+                        tracker_name=name,
+                        tracker_type=kind,
+                        tracker_mode=mode,
+                        tracker_case_name=case,
+                        tracker_case_period_type=period_type,
+                        tracker_case_period_value=period,
                     )
                 )
     Program.objects.using(using).bulk_create(programs)

@@ -268,6 +268,10 @@ class MemberWriter:
             for rule in tier.upgrade
             if rule.based_on == UpgradeBasis.TRACKER_VALUE_BASED and rule.tracker
         }
+        for tier in program.tiers:  # renewals count trackers too (the same ones, in catalog.py)
+            for _, _, *tracked in tier.renewal:
+                if tracked:
+                    rules.setdefault(tracked[0][0], tracked[0])
         trackers = values["tracker_values"]
         for name, (_, _, mode, _, _, period) in rules.items():
             if mode == "MOVING_WINDOW":
