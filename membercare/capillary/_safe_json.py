@@ -25,6 +25,7 @@ CUT_MARKER: Final = "…"
 _STRING = re.compile(r'"[^"\\]*+(?:\\[\s\S]?[^"\\]*+)*+(?:"|\Z)')
 _BRACKET = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class NestedTooDeeply(ValueError):
@@ -44,7 +45,18 @@ def loads(body: bytes) -> Any:
         value = json.loads(text)
     except RecursionError as error:  # cannot happen after the check above; kept as a guard
         raise NestedTooDeeply("The JSON nests too deeply.") from error
-    return _cleaned(value)
+    return _cleaned(value) if _may_need_cleaning(text) else value
+
+
+def _may_need_cleaning(text: str) -> bool:
+    """Whether the JSON text could hold a lone surrogate or a string longer than MAX_TEXT.
+
+    Two scans at C speed, instead of walking every value of every answer: a lone surrogate can only
+    come from a \\uD800-\\uDFFF escape (decoding made any raw one U+FFFD), and a string is never
+    longer than the text between two quotes. Either one seen, even harmlessly (a valid surrogate
+    pair, a long run of numbers), and the whole value is walked.
+    """
+    return bool(_SURROGATE_ESCAPE.search(text)) or max(map(len, text.split('"'))) > MAX_TEXT
 
 
 def _nested_deeper_than(limit: int, text: str) -> bool:

@@ -76,6 +76,18 @@ def test_strings_longer_than_the_bound_are_cut_with_a_marker_at_any_depth():
     assert value["c"] == "y" * MAX_TEXT  # exactly the bound: kept whole
 
 
+def test_the_bound_counts_characters_whatever_their_escapes():
+    over = "\\u00e9" * (MAX_TEXT + 1)  # 2,001 characters, written in six each
+    under = "\\n" * (MAX_TEXT - 1)  # twice as long written, one less than the bound read
+    value = loads(f'{{"over": "{over}", "under": "{under}"}}'.encode())
+    assert value["over"] == "\u00e9" * (MAX_TEXT - 1) + CUT_MARKER
+    assert value["under"] == "\n" * (MAX_TEXT - 1)
+
+
+def test_surrogate_escapes_in_capitals_are_found_too():
+    assert loads(b'["\\uDBFF", "\\uDC00ok"]') == ["\ufffd", "\ufffdok"]
+
+
 @pytest.mark.parametrize("value", ["1e999999999", "-1e999999999", "1e-999999999", "1e31"])
 def test_numbers_with_absurd_exponents_are_not_numbers_and_never_hang(value):
     assert decimal(value) is None
