@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
 from membercare.access.capabilities import STORE_MANAGERS, Cap
+from tests.browser.accessibility import expect_accessible
 from tests.browser.conftest import screenshot, sign_in
 
 # As the conftest does: Playwright's event loop runs in this thread beside plain ORM calls.
@@ -46,12 +47,14 @@ def test_admin_toggles_a_capability_and_it_is_still_there_after_a_reload(
     open_matrix(page, live_server.url)
     box = page.get_by_label(f"{STORE_MANAGERS}: {Cap.FRAUD.label}")
     expect(box).not_to_be_checked()
+    expect_accessible(page, "access groups")
 
     box.check()
 
     expect(page.locator("#matrix-feedback")).to_contain_text(
         f"Granted “{Cap.FRAUD.label}” to {STORE_MANAGERS}."
     )
+    expect_accessible(page, "access groups, a capability granted")
     page.reload()
     expect(page.get_by_label(f"{STORE_MANAGERS}: {Cap.FRAUD.label}")).to_be_checked()
     managers = Group.objects.get(name=STORE_MANAGERS)
@@ -74,6 +77,7 @@ def test_admin_creates_a_group_and_adds_a_member(
     page.get_by_role("button", name="Create group").click()
 
     expect(page.locator("#matrix-feedback")).to_contain_text("Created “Team leads”")
+    expect_accessible(page, "access groups, a group created")
     page.get_by_label(f"Team leads: {Cap.LOOKUP.label}").check()
     expect(page.locator("#matrix-feedback")).to_contain_text(f"Granted “{Cap.LOOKUP.label}”")
 
@@ -85,6 +89,7 @@ def test_admin_creates_a_group_and_adds_a_member(
     members = page.locator("#members")
     expect(members.get_by_role("cell", name="nogroup", exact=True)).to_be_visible()
     expect(page.locator("#group-feedback")).to_contain_text("Added nogroup to Team leads.")
+    expect_accessible(page, "access group, a member added")
     assert no_group.groups.filter(name="Team leads").exists()
     screenshot(page, "access-group")
 
@@ -124,10 +129,12 @@ def test_admin_deletes_a_group_after_confirming(
     page.get_by_role("button", name="Delete group…").click()
     confirm = page.locator("#delete-group")
     expect(confirm).to_contain_text("Nobody is in this group, so nobody loses access.")
+    expect_accessible(page, "access group, delete confirmation")
     screenshot(page, "access-group-delete")
     confirm.get_by_role("button", name=f"Delete “{STORE_MANAGERS}”").click()
 
     expect(page).to_have_url(f"{live_server.url}/access/groups/")
     expect(page.locator("#matrix-feedback")).to_contain_text(f"Deleted “{STORE_MANAGERS}”.")
+    expect_accessible(page, "access groups, a group deleted")
     expect(page.get_by_role("link", name=STORE_MANAGERS, exact=True)).to_have_count(0)
     assert not Group.objects.filter(pk=managers.pk).exists()

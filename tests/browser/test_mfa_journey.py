@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from membercare.access.capabilities import ADMINS
+from tests.browser.accessibility import SEARCH_BOX, expect_accessible
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, make_user
 
@@ -37,6 +38,7 @@ def test_a_fresh_admin_enrols_sees_the_recovery_codes_and_reaches_the_dashboard(
     expect(page.get_by_role("heading", name="Set up your second factor")).to_be_visible()
     expect(page.locator("svg.qr-code")).to_be_visible()
     page.wait_for_load_state("load")
+    expect_accessible(page, "second factor, set-up")
     screenshot(page, "mfa-setup")
     secret = page.locator("#secret").inner_text()
     code = f"{totp(b32decode(secret.replace(' ', ''))):06d}"  # what the app would show
@@ -45,10 +47,12 @@ def test_a_fresh_admin_enrols_sees_the_recovery_codes_and_reaches_the_dashboard(
 
     expect(page.get_by_text("Your second factor is set up.")).to_be_visible()
     expect(page.get_by_role("list", name="Recovery codes").locator("li")).to_have_count(10)
+    expect_accessible(page, "second factor, recovery codes")
     screenshot(page, "mfa-recovery-codes")
     page.get_by_role("link", name="I have saved these").click()
 
     expect(page.get_by_label("Find a member")).to_be_visible()
     expect(page.get_by_role("link", name="Access groups")).to_be_visible()
+    expect_accessible(page, "search, after enrolling", known=SEARCH_BOX)
     assert TOTPDevice.objects.get(user__username="avery.new").confirmed
     assert refused == []

@@ -12,6 +12,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.accessibility import SEARCH_BOX, expect_accessible
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -41,10 +42,12 @@ def test_a_paused_sign_in_is_lifted_by_an_admin(page: Page, browser: Browser, ap
     try_password(page, app, "manager", PASSWORD)
     expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("paused for 15 minutes")
+    expect_accessible(page, "sign-in paused")
     screenshot(page, "sign-in-paused")
 
     admin.get_by_role("link", name="Sign-ins").click()
     expect(admin.get_by_role("button", name="Lift pause of 127.0.0.1")).to_be_visible()
+    expect_accessible(admin, "sign-ins, paused")
     screenshot(admin, "sign-ins-paused")
     admin.get_by_role("button", name="Lift pause of manager").click()
     expect(admin.locator("main").get_by_role("status")).to_contain_text(
@@ -53,6 +56,7 @@ def test_a_paused_sign_in_is_lifted_by_an_admin(page: Page, browser: Browser, ap
     # Every sign-in here comes from 127.0.0.1, so that address was paused as well, by the same
     # failures: lifting the username's forgets them, and the address is free again too.
     expect(admin.get_by_text("Nobody is paused")).to_be_visible()
+    expect_accessible(admin, "sign-ins, a pause lifted")
 
     try_password(page, app, "manager", PASSWORD)
     expect(page.get_by_label("Find a member")).to_be_visible()
@@ -70,6 +74,7 @@ def test_an_idle_session_warns_then_clears_the_screen(page: Page, app: str):
         expect(warning).to_contain_text("You will be signed out in 1 min")
         stay = warning.get_by_role("button", name="Stay signed in")
         expect(stay).to_be_focused()
+        expect_accessible(page, "idle warning", known=SEARCH_BOX)
         screenshot(page, "idle-warning")
         stay.click()
         expect(warning).to_be_hidden()
@@ -80,6 +85,7 @@ def test_an_idle_session_warns_then_clears_the_screen(page: Page, app: str):
         expect(page.locator("main").get_by_role("status")).to_contain_text(
             "signed out after 30 minutes without activity"
         )
+        expect_accessible(page, "sign-in, signed out when idle")
 
 
 @pytest.mark.usefixtures("manager", "group_admin")
@@ -90,11 +96,13 @@ def test_an_admin_ends_a_users_session(page: Page, browser: Browser, app: str):
 
     admin.get_by_role("link", name="Sign-ins").click()
     expect(admin.get_by_role("row").filter(has_text="This session")).to_contain_text("admin")
+    expect_accessible(admin, "sign-ins")
     screenshot(admin, "sign-ins")
     admin.get_by_role("button", name="End session of manager").click()
     expect(admin.locator("main").get_by_role("status")).to_contain_text(
         "Ended a session of manager"
     )
+    expect_accessible(admin, "sign-ins, a session ended")
 
     page.get_by_role("link", name="Find a member").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from membercare.access.capabilities import AGENTS
 from membercare.accounts.models import SignedInSession
+from tests.browser.accessibility import SEARCH_BOX, expect_accessible
 from tests.browser.conftest import screenshot
 from tests.fixtures.sso import Provider, point_at
 
@@ -63,6 +64,7 @@ def test_an_agent_signs_in_through_the_provider_and_lands_on_search(
     expect(local_form).to_be_visible()
     # Above the local form: the button is what most staff should use.
     assert sso_button.bounding_box()["y"] < local_form.bounding_box()["y"]  # type: ignore[index]
+    expect_accessible(page, "sign-in with single sign-on")
     screenshot(page, "sso-sign-in")
 
     sign_in_with_sso(page, app, live_idp, "ann")
@@ -70,6 +72,7 @@ def test_an_agent_signs_in_through_the_provider_and_lands_on_search(
     page.wait_for_url(f"{app}/")
     expect(page.get_by_role("navigation", name="Account")).to_contain_text("Ann Agent")
     expect(page.get_by_label("Find a member")).to_be_visible()
+    expect_accessible(page, "search, after single sign-on", known=SEARCH_BOX)
     user = User.objects.get(username="ann.agent")
     assert set(user.groups.values_list("name", flat=True)) == {AGENTS}
     assert SignedInSession.objects.filter(user=user).count() == 1
@@ -87,6 +90,7 @@ def test_someone_in_no_mapped_group_is_told_and_not_signed_in(
         f"Your organisation has not given you access to membercare. Ask your administrator to "
         f"add you to one of membercare's groups at {PROVIDER_NAME}"
     )
+    expect_accessible(page, "single sign-on refused")
     screenshot(page, "sso-refused")
     assert not User.objects.filter(username="nora").exists()
     assert not SignedInSession.objects.exists()
@@ -118,4 +122,5 @@ def test_a_user_disabled_at_the_provider_is_sent_to_sign_in_after_the_recheck(
     expect(page.locator("main").get_by_role("status")).to_contain_text(
         "no longer accepts your account"
     )
+    expect_accessible(page, "sign-in, after the provider's re-check")
     assert not Session.objects.filter(session_key=session_key).exists()
