@@ -537,6 +537,43 @@ KEYS = sorted(
     set(full_view_item())
     | set(full_view_item()["points_summaries"]["points_summary"][0])
     | {"coupon", "transaction", "field", "history", "points_summary", "card", "subscription"}
+    # issue 11's sections and the keys inside them
+    | {
+        "programs_list",
+        "program",
+        "PartnerPrograms",
+        "PartnerProgram",
+        "partnerProgramTiers",
+        "tier_update_criteria",
+        "membership_retention_criteria",
+        "promotion_points",
+        "customer",
+        "transactions",
+        "lineitems",
+        "delayed_accrual",
+        "delayed_points_details",
+        "segments",
+        "segment",
+        "user_group",
+        "user_groups2",
+        "customer_image",
+        "url",
+        "issuance_history",
+        "redemption_history",
+        "issued",
+        "redeemed",
+        "tenders",
+        "tender",
+        "credit_notes",
+        "credit_note",
+        "redemptions",
+        "redemption",
+        "linked_partner_programs",
+        "gender",
+        "renew_entity_identifiers",
+        "upgrade_strategy",
+        "min_purchase_value_required",
+    }
 )
 
 
@@ -547,6 +584,39 @@ def test_any_json_under_known_names_reads_without_crashing(data):
     for program in customer.programs or ():
         for strategy in program.upgrade:
             assert 0.0 <= strategy.progress <= 1.0
+
+
+# JSON whose objects use the names the readers look for, at any depth.
+NAMED_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=16,
+)
+
+
+@given(data=st.dictionaries(st.sampled_from(KEYS), NAMED_JSON, max_size=10))
+def test_any_nesting_of_known_names_reads_and_its_helpers_answer(data):
+    customer = Customer.from_api(data)
+    assert pickled(customer) == customer
+    on = dt.datetime(2026, 12, 3)
+    for program in customer.programs or ():
+        if program.reconciliation is not None:
+            assert isinstance(program.reconciliation.words, str)
+        program.balance_worth  # noqa: B018 - must not raise
+    if customer.points_summary is not None:
+        customer.points_summary.history  # noqa: B018
+    assert all(isinstance(n.meaning, str) for n in customer.notices)
+    for bill in customer.transactions or ():
+        bill.no_points_reason  # noqa: B018
+    for coupon in customer.coupons or ():
+        coupon.can_redeem_on(on)
+    for card in customer.cards or ():
+        card.is_expired_on(on)
+    for accrual in customer.delayed_accrual or ():
+        accrual.next_release  # noqa: B018
 
 
 @given(mutation=st.sampled_from(KEYS), value=JSON)
