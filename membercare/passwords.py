@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 AROUND = string.digits + string.punctuation + string.whitespace
 # The swaps people make to satisfy "a symbol and a digit"; 1 stands for i as often as for l.
@@ -32,14 +33,14 @@ class CommonWordValidator:
         core = password.strip(AROUND).casefold()
         if not core:
             raise ValidationError(
-                "This password is only digits and symbols.", code="password_no_letters"
+                _("This password is only digits and symbols."), code="password_no_letters"
             )
         candidates = {core, *(core.translate(swap) for swap in SWAPS)}
         if not candidates.isdisjoint(self.words):
             raise ValidationError(
-                "This password is a common word with digits or symbols around it.",
+                _("This password is a common word with digits or symbols around it."),
                 code="password_common_word",
             )
 
     def get_help_text(self) -> str:
-        return "Your password can't be a common word with digits or symbols around it."
+        return _("Your password can't be a common word with digits or symbols around it.")

@@ -289,6 +289,8 @@ LANGUAGES = [
     ("id", "Bahasa Indonesia"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in each language's formats (Django's, and membercare's English: "3 Dec 2026").
+FORMAT_MODULE_PATH = ["membercare.formats"]
 # The language cookie keeps a signed-out visitor's choice (the sign-in page's menu).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -5,6 +5,8 @@ Access groups (Django groups) bundle capabilities; admins manage them in the das
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Cap(StrEnum):
     """Each value is a permission codename of the `access` app (`access.<value>`)."""
@@ -29,23 +31,24 @@ class Cap(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        """What the capability lets one do, in the active language."""
+        return str(LABELS[self])
 
 
 LABELS = {
-    Cap.LOOKUP: "Look up members",
-    Cap.CONTACT: "See contact details unmasked",
-    Cap.VERIFY: "Verify a caller's contact details",
-    Cap.REVEAL: "Reveal a masked field, with a reason",
-    Cap.TIERS: "See tiers and progress",
-    Cap.POINTS: "See points",
-    Cap.COUPONS: "See coupons",
-    Cap.TRANSACTIONS: "See transactions",
-    Cap.STORE_TRANSACTIONS: "See transactions of their own store",
-    Cap.FRAUD: "See fraud status",
-    Cap.BULK: "Look up several members at once",
-    Cap.AUDIT: "Read the audit trail",
-    Cap.GROUPS: "Manage access groups",
+    Cap.LOOKUP: _("Look up members"),
+    Cap.CONTACT: _("See contact details unmasked"),
+    Cap.VERIFY: _("Verify a caller's contact details"),
+    Cap.REVEAL: _("Reveal a masked field, with a reason"),
+    Cap.TIERS: _("See tiers and progress"),
+    Cap.POINTS: _("See points"),
+    Cap.COUPONS: _("See coupons"),
+    Cap.TRANSACTIONS: _("See transactions"),
+    Cap.STORE_TRANSACTIONS: _("See transactions of their own store"),
+    Cap.FRAUD: _("See fraud status"),
+    Cap.BULK: _("Look up several members at once"),
+    Cap.AUDIT: _("Read the audit trail"),
+    Cap.GROUPS: _("Manage access groups"),
 }
 
 AGENTS = "Call-center agents"

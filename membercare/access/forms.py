@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from membercare.access.services import NAME_MAX_LENGTH
 
@@ -15,8 +16,8 @@ class GroupNameForm(forms.Form):
         max_length=NAME_MAX_LENGTH,
         strip=True,
         error_messages={
-            "required": "A group needs a name.",
-            "max_length": f"A group's name has at most {NAME_MAX_LENGTH} characters.",
+            "required": _("A group needs a name."),
+            "max_length": _("A group's name has at most %(limit_value)d characters."),
         },
     )
 
@@ -32,13 +33,13 @@ class CapabilityForm(forms.Form):
     """
 
     granted = forms.CharField(
-        max_length=8, error_messages={"required": "Say whether the capability is granted."}
+        max_length=8, error_messages={"required": _("Say whether the capability is granted.")}
     )
 
     def clean_granted(self) -> bool:
         value = self.cleaned_data["granted"].lower()
         if value not in GRANTED:
-            raise forms.ValidationError("Say whether the capability is granted.", code="invalid")
+            raise forms.ValidationError(_("Say whether the capability is granted."), code="invalid")
         return GRANTED[value]
 
 
@@ -46,7 +47,7 @@ class AddMemberForm(forms.Form):
     username = forms.CharField(
         max_length=150,
         strip=True,
-        error_messages={"required": "Type the username of the person to add."},
+        error_messages={"required": _("Type the username of the person to add.")},
     )
 
     def clean_username(self) -> str:
@@ -56,7 +57,7 @@ class AddMemberForm(forms.Form):
             self.cleaned_data["user"] = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise forms.ValidationError(
-                "No user has the username “%(username)s”. Check the spelling.",
+                _("No user has the username “%(username)s”. Check the spelling."),
                 code="unknown",
                 params={"username": username},
             ) from None

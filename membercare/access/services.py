@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from membercare.access.capabilities import DEFAULT_GROUPS, Cap
 from membercare.audit.events import record
@@ -104,11 +105,10 @@ def why_not_delete(*, group: Group) -> str:
     """Why deleting `group` would be refused: it would lock everyone out ("" when it would not)."""
     if not _loses_last_manager(drop_group=group):
         return ""
-    return (
-        f"“{group.name}” is the last group with members that can manage access groups: deleting "
-        f"it would lock everyone out. Give “{Cap.GROUPS.label}” to another group with members "
-        "first."
-    )
+    return _(
+        "“%(group)s” is the last group with members that can manage access groups: deleting "
+        "it would lock everyone out. Give “%(capability)s” to another group with members first."
+    ) % {"group": group.name, "capability": Cap.GROUPS.label}
 
 
 # Writes
@@ -187,9 +187,12 @@ def set_capability(
         else:
             if cap is Cap.GROUPS and _loses_last_manager(drop_group=group):
                 raise WouldLockOut(
-                    f"“{group.name}” is the last group with members that can manage access "
-                    f"groups: taking “{cap.label}” away would lock everyone out. Give it to "
-                    "another group with members first."
+                    _(
+                        "“%(group)s” is the last group with members that can manage access "
+                        "groups: taking “%(capability)s” away would lock everyone out. Give it to "
+                        "another group with members first."
+                    )
+                    % {"group": group.name, "capability": cap.label}
                 )
             group.permissions.remove(permission)
         _audit(
@@ -231,9 +234,11 @@ def remove_member(
             return False
         if _loses_last_manager(drop_membership=(group, user)):
             raise WouldLockOut(
-                f"{user.get_username()} is the last active member of the last group that can "
-                "manage access groups: removing them would lock everyone out. Add someone else "
-                "first."
+                _(
+                    "%(user)s is the last active member of the last group that can manage access "
+                    "groups: removing them would lock everyone out. Add someone else first."
+                )
+                % {"user": user.get_username()}
             )
         group.user_set.remove(user)
         _audit(
@@ -304,9 +309,12 @@ def _loses_last_manager(
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise RefusedChange("A group needs a name.")
+        raise RefusedChange(_("A group needs a name."))
     if len(name) > NAME_MAX_LENGTH:
-        raise RefusedChange(f"A group's name has at most {NAME_MAX_LENGTH} characters.")
+        raise RefusedChange(
+            _("A group's name has at most %(limit_value)d characters.")
+            % {"limit_value": NAME_MAX_LENGTH}
+        )
     return name
 
 
@@ -319,7 +327,7 @@ def _ensure_name_free(name: str, *, other_than: Group | None = None) -> None:
 
 
 def _taken_message(name: str) -> str:
-    return f"There is already a group called “{name}”. Choose another name."
+    return _("There is already a group called “%(name)s”. Choose another name.") % {"name": name}
 
 
 def _audit(

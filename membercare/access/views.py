@@ -14,6 +14,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -52,8 +54,11 @@ def group_create(request: HtmxHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Created “{group.name}”. Tick its capabilities in its row, "
-                "then open it to add members.",
+                _(
+                    "Created “%(group)s”. Tick its capabilities in its row, "
+                    "then open it to add members."
+                )
+                % {"group": group.name},
             )
             if not request.htmx:
                 return _see_other(reverse("groups") + f"#group-{group.pk}")
@@ -69,7 +74,7 @@ def group_capability(request: HtmxHttpRequest, group_id: int, cap: Cap) -> HttpR
     form = CapabilityForm(request.POST)
     status = 200
     if not form.is_valid():
-        messages.error(request, "That change was not understood: nothing was changed.")
+        messages.error(request, _("That change was not understood: nothing was changed."))
         status = 400
     else:
         granted: bool = form.cleaned_data["granted"]
@@ -82,11 +87,19 @@ def group_capability(request: HtmxHttpRequest, group_id: int, cap: Cap) -> HttpR
             status = 409
         else:
             if not changed:
-                messages.info(request, f"No change: {_describe_cap(group, cap, granted)}")
+                messages.info(request, _describe_cap(group, cap, granted))
             elif granted:
-                messages.success(request, f"Granted “{cap.label}” to {group.name}.")
+                messages.success(
+                    request,
+                    _("Granted “%(capability)s” to %(group)s.")
+                    % {"capability": cap.label, "group": group.name},
+                )
             else:
-                messages.success(request, f"Took “{cap.label}” away from {group.name}.")
+                messages.success(
+                    request,
+                    _("Took “%(capability)s” away from %(group)s.")
+                    % {"capability": cap.label, "group": group.name},
+                )
     if not request.htmx:
         if status == 400:
             return _groups_page(request, create_form=GroupNameForm(), status=status)
@@ -119,9 +132,11 @@ def group_rename(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
             form.add_error("name", refused.message)
         else:
             if renamed:
-                messages.success(request, f"Renamed “{old}” to “{group.name}”.")
+                messages.success(
+                    request, _("Renamed “%(old)s” to “%(new)s”.") % {"old": old, "new": group.name}
+                )
             else:
-                messages.info(request, "The name is unchanged.")
+                messages.info(request, _("The name is unchanged."))
             if not request.htmx:
                 return _see_other(reverse("group", args=[group.pk]))
             return _group_page(request, group)
@@ -137,9 +152,16 @@ def group_member_add(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
         return _members_changed(request, group, member_form=form, status=422)
     user = form.user
     if services.add_member(group=group, user=user, actor=request.user, request=request):
-        messages.success(request, f"Added {user.get_username()} to {group.name}.")
+        messages.success(
+            request,
+            _("Added %(user)s to %(group)s.") % {"user": user.get_username(), "group": group.name},
+        )
     else:
-        messages.info(request, f"{user.get_username()} already is a member of {group.name}.")
+        messages.info(
+            request,
+            _("%(user)s already is a member of %(group)s.")
+            % {"user": user.get_username(), "group": group.name},
+        )
     return _members_changed(request, group)
 
 
@@ -158,9 +180,17 @@ def group_member_remove(request: HtmxHttpRequest, group_id: int, user_id: int) -
         status = 409
     else:
         if removed:
-            messages.success(request, f"Removed {user.get_username()} from {group.name}.")
+            messages.success(
+                request,
+                _("Removed %(user)s from %(group)s.")
+                % {"user": user.get_username(), "group": group.name},
+            )
         else:
-            messages.info(request, f"{user.get_username()} is not a member of {group.name}.")
+            messages.info(
+                request,
+                _("%(user)s is not a member of %(group)s.")
+                % {"user": user.get_username(), "group": group.name},
+            )
     return _members_changed(request, group, status=status)
 
 
@@ -179,8 +209,15 @@ def group_delete(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
             refusal = refused.message
             status = 409
         else:
-            lost = f" Its {_members(members)} lost what it gave them." if members else ""
-            messages.success(request, f"Deleted “{name}”.{lost}")
+            if members:
+                said = ngettext(
+                    "Deleted “%(group)s”. Its %(count)d member lost what it gave them.",
+                    "Deleted “%(group)s”. Its %(count)d members lost what it gave them.",
+                    members,
+                ) % {"group": name, "count": members}
+            else:
+                said = _("Deleted “%(group)s”.") % {"group": name}
+            messages.success(request, said)
             if request.htmx:
                 return HttpResponseClientRedirect(reverse("groups"))
             return _see_other(reverse("groups"))
@@ -273,10 +310,9 @@ def _ordered(caps: frozenset[Cap]) -> list[Cap]:
     return [cap for cap in Cap if cap in caps]
 
 
-def _members(count: int) -> str:
-    return f"{count} member{'' if count == 1 else 's'}"
-
-
 def _describe_cap(group: Group, cap: Cap, granted: bool) -> str:
-    has = "already has" if granted else "does not have"
-    return f"{group.name} {has} “{cap.label}”."
+    if granted:
+        said = _("No change: %(group)s already has “%(capability)s”.")
+    else:
+        said = _("No change: %(group)s does not have “%(capability)s”.")
+    return said % {"group": group.name, "capability": cap.label}

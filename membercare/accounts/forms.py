@@ -16,7 +16,7 @@ class ConfirmPasswordForm(forms.Form):
     """The user's current password, asked again before they end their other sessions."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -28,7 +28,7 @@ class ConfirmPasswordForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(_("That is not your password."))
         return password
 
 
@@ -41,7 +41,7 @@ class EndSessionsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not cleaned.get("username") and not cleaned.get("everyone"):
-            raise forms.ValidationError("Say whose sessions to end.")
+            raise forms.ValidationError(_("Say whose sessions to end."))
         return cleaned
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from membercare.accounts.models import SignedInSession
 from membercare.audit.events import client_ip, record
@@ -40,17 +41,20 @@ class Ending(StrEnum):
 
     @property
     def message(self) -> str:
-        return MESSAGES[self]
+        """What the user reads, in the active language."""
+        return str(MESSAGES[self])
 
 
 MESSAGES = {
-    Ending.IDLE: "You were signed out after {idle} minutes without activity. Please sign in again.",
-    Ending.LIFETIME: "Your session reached its {hours}-hour limit. Please sign in again.",
-    Ending.BY_ADMIN: "An administrator ended your session.",
-    Ending.BY_USER: "You signed this session out from another one.",
-    Ending.DEACTIVATED: "Your account was deactivated.",
-    Ending.NO_ACCESS: "You no longer hold any access to membercare.",
-    Ending.PASSWORD_CHANGED: "Your password was changed in another session.",
+    Ending.IDLE: _(
+        "You were signed out after {idle} minutes without activity. Please sign in again."
+    ),
+    Ending.LIFETIME: _("Your session reached its {hours}-hour limit. Please sign in again."),
+    Ending.BY_ADMIN: _("An administrator ended your session."),
+    Ending.BY_USER: _("You signed this session out from another one."),
+    Ending.DEACTIVATED: _("Your account was deactivated."),
+    Ending.NO_ACCESS: _("You no longer hold any access to membercare."),
+    Ending.PASSWORD_CHANGED: _("Your password was changed in another session."),
 }
 
 

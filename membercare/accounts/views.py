@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from membercare import i18n
@@ -63,8 +65,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             request=self.request,
         )
         record(self.request, action=Action.PASSWORD_CHANGE, detail={"sessions": ended})
-        signed_out = f" Your {ended} other session(s) were signed out." if ended else ""
-        messages.success(self.request, "Your password was changed." + signed_out)
+        said = _("Your password was changed.")
+        if ended:
+            said += " " + ngettext(
+                "Your %(count)d other session was signed out.",
+                "Your %(count)d other sessions were signed out.",
+                ended,
+            ) % {"count": ended}
+        messages.success(self.request, said)
         return response
 
 
@@ -131,11 +139,16 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
     if user.has_usable_password():
         form = ConfirmPasswordForm(request.POST, user=user)
         if not form.is_valid():
-            messages.error(request, "Type your password to sign out your other sessions.")
+            messages.error(request, _("Type your password to sign out your other sessions."))
             return _back_to("mfa-security", "#sessions")
     others = sessions.active(user=user).exclude(session_key=request.session.session_key)
     ended = sessions.end_sessions(others, ending=Ending.BY_USER, request=request)
-    said = f"Signed out {ended} other session(s)." if ended else "No other sessions to sign out."
+    if ended:
+        said = ngettext(
+            "Signed out %(count)d other session.", "Signed out %(count)d other sessions.", ended
+        ) % {"count": ended}
+    else:
+        said = _("No other sessions to sign out.")
     messages.success(request, said)
     return _back_to("mfa-security", "#sessions")
 
@@ -161,11 +174,11 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(SignedInSession, pk=session_id)
     username = session.user.get_username()
     if session.session_key == request.session.session_key:
-        messages.error(request, "That is this session: sign out instead.")
+        messages.error(request, _("That is this session: sign out instead."))
     else:
         one = SignedInSession.objects.filter(pk=session.pk)
         sessions.end_sessions(one, ending=Ending.BY_ADMIN, request=request)
-        messages.success(request, f"Ended a session of {username}.")
+        messages.success(request, _("Ended a session of %(user)s.") % {"user": username})
     return _back_to("sign-ins")
 
 
@@ -175,14 +188,23 @@ def sessions_end(request: HttpRequest) -> HttpResponse:
     """End every session of one user, or of everyone but the admin (a suspected compromise)."""
     form = EndSessionsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say whose sessions to end.")
+        messages.error(request, _("Say whose sessions to end."))
         return _back_to("sign-ins")
     chosen = sessions.active().exclude(session_key=request.session.session_key)
     if not form.cleaned_data["everyone"]:
         chosen = chosen.filter(user__username=form.cleaned_data["username"])
     ended = sessions.end_sessions(chosen, ending=Ending.BY_ADMIN, request=request)
-    whose = "everyone else" if form.cleaned_data["everyone"] else form.cleaned_data["username"]
-    messages.success(request, f"Ended {ended} session(s) of {whose}.")
+    if form.cleaned_data["everyone"]:
+        said = ngettext(
+            "Ended %(count)d session of everyone else.",
+            "Ended %(count)d sessions of everyone else.",
+            ended,
+        ) % {"count": ended}
+    else:
+        said = ngettext(
+            "Ended %(count)d session of %(user)s.", "Ended %(count)d sessions of %(user)s.", ended
+        ) % {"count": ended, "user": form.cleaned_data["username"]}
+    messages.success(request, said)
     return _back_to("sign-ins")
 
 
@@ -191,12 +213,16 @@ def sessions_end(request: HttpRequest) -> HttpResponse:
 def unlock(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a lockout to lift.")
+        messages.error(request, _("Choose a lockout to lift."))
         return _back_to("sign-ins")
     kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
     lockout.unlock(kind=kind, value=value)
     record(request, action=Action.UNLOCKED, detail={"kind": kind, "value": value[:150]})
-    messages.success(request, f"Lifted the lockout of {kind} {value}.")
+    if kind == "username":
+        said = _("Lifted the lockout of username %(value)s.")
+    else:
+        said = _("Lifted the lockout of address %(value)s.")
+    messages.success(request, said % {"value": value})
     return _back_to("sign-ins")
 
 

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -38,27 +39,27 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class Action(models.TextChoices):
-    SEARCH = "search", "Search"
-    VIEW_CUSTOMER = "view_customer", "Opened a member"
-    VIEW_PANEL = "view_panel", "Opened a panel"
-    COUPON_PAGE = "coupon_page", "Coupon page"
-    REVEAL = "reveal", "Revealed a field"
-    VERIFY = "verify", "Verified contact details"
-    DENIED = "denied", "Access denied"
-    GROUP_CHANGE = "group_change", "Access group change"
-    SIGN_IN = "sign_in", "Signed in"
-    SIGN_OUT = "sign_out", "Signed out"
-    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-    AUDIT_EXPORT = "audit_export", "Exported the audit trail"
-    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
-    UNLOCKED = "unlocked", "Sign-in lockout lifted"
-    MFA_ENROLLED = "mfa_enrolled", "Set up a second factor"
-    MFA_VERIFIED = "mfa_verified", "Passed the second factor"
-    MFA_FAILED = "mfa_failed", "Failed the second factor"
-    MFA_RESET = "mfa_reset", "Second factor reset"
-    PASSWORD_CHANGE = "password_change", "Changed their password"
-    SESSION_ENDED = "session_ended", "Session ended"
-    SSO_REFUSED = "sso_refused", "Single sign-on refused"
+    SEARCH = "search", _("Search")
+    VIEW_CUSTOMER = "view_customer", _("Opened a member")
+    VIEW_PANEL = "view_panel", _("Opened a panel")
+    COUPON_PAGE = "coupon_page", _("Coupon page")
+    REVEAL = "reveal", _("Revealed a field")
+    VERIFY = "verify", _("Verified contact details")
+    DENIED = "denied", _("Access denied")
+    GROUP_CHANGE = "group_change", _("Access group change")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_OUT = "sign_out", _("Signed out")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    AUDIT_EXPORT = "audit_export", _("Exported the audit trail")
+    LOCKED_OUT = "locked_out", _("Locked out after failed sign-ins")
+    UNLOCKED = "unlocked", _("Sign-in lockout lifted")
+    MFA_ENROLLED = "mfa_enrolled", _("Set up a second factor")
+    MFA_VERIFIED = "mfa_verified", _("Passed the second factor")
+    MFA_FAILED = "mfa_failed", _("Failed the second factor")
+    MFA_RESET = "mfa_reset", _("Second factor reset")
+    PASSWORD_CHANGE = "password_change", _("Changed their password")
+    SESSION_ENDED = "session_ended", _("Session ended")
+    SSO_REFUSED = "sso_refused", _("Single sign-on refused")
 
 
 class AuditEvent(models.Model):

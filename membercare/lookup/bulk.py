@@ -7,6 +7,8 @@ calls (one kind per call, chunked by CAPILLARY_BATCH_SIZE), so 50 emails cost a 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from membercare.capillary import (
     CapillaryError,
     Customer,
@@ -52,18 +54,18 @@ class BulkRow:
     def message(self) -> str:
         match self.outcome:
             case Outcome.OK:
-                return "Found"
+                return _("Found")
             case Outcome.MERGED:
-                return "Merged"
+                return _("Merged")
             case Outcome.NOT_FOUND:
-                return "Not found"
+                return _("Not found")
             case Outcome.DELETED:
-                return "Deleted after a PII delete request"
+                return _("Deleted after a PII delete request")
             case Outcome.INVALID if isinstance(self.error, InvalidIdentifier):
                 return self.error.message
         if isinstance(self.error, CapillaryError):
             return problem_from(self.error).title
-        return "No answer for this line."
+        return _("No answer for this line.")
 
 
 def look_up_lines(*, lines: list[str], kind: IdentifierKind | None) -> list[BulkRow]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from membercare.capillary import IdentifierKind
 from membercare.lookup import services
@@ -14,25 +15,29 @@ from membercare.lookup.bulk import MAX_LINES
 from membercare.lookup.services import CouponQuery
 from membercare.lookup.verification import too_many_attempts
 
-KIND_CHOICES = [("", "Detect automatically")] + [
-    (kind.value, kind.label) for kind in IdentifierKind
-]
 
-COUPON_ORDER_CHOICES = [("created_date", "Issue date"), ("valid_till", "Expiry date")]
-COUPON_DIRECTION_CHOICES = [("desc", "Newest first"), ("asc", "Oldest first")]
+def kind_choices() -> list[tuple[str, str]]:
+    """The kinds, labelled in the active language (a callable: read when the menu is drawn)."""
+    return [("", str(_("Detect automatically")))] + [
+        (kind.value, kind.label) for kind in IdentifierKind
+    ]
+
+
+COUPON_ORDER_CHOICES = [("created_date", _("Issue date")), ("valid_till", _("Expiry date"))]
+COUPON_DIRECTION_CHOICES = [("desc", _("Newest first")), ("asc", _("Oldest first"))]
 COUPON_STATUS_CHOICES = [
-    ("", "All statuses"),
-    ("active", "Active"),
-    ("redeemed", "Redeemed"),
-    ("expired", "Expired"),
+    ("", _("All statuses")),
+    ("active", _("Active")),
+    ("redeemed", _("Redeemed")),
+    ("expired", _("Expired")),
 ]
 TRANSACTION_TYPE_CHOICES = [
-    ("ALL", "All types"),
-    ("REGULAR", "Regular"),
-    ("RETURN", "Return"),
-    ("NOT_INTERESTED", "Not interested"),
-    ("NOT_INTERESTED_RETURN", "Not interested return"),
-    ("MIXED", "Mixed"),
+    ("ALL", _("All types")),
+    ("REGULAR", _("Regular")),
+    ("RETURN", _("Return")),
+    ("NOT_INTERESTED", _("Not interested")),
+    ("NOT_INTERESTED_RETURN", _("Not interested return")),
+    ("MIXED", _("Mixed")),
 ]
 MAX_COUPON_PAGE = 1000
 
@@ -40,7 +45,7 @@ MAX_COUPON_PAGE = 1000
 class KindForm(forms.Form):
     """A form with the identifier-kind override menu ("Detect automatically" by default)."""
 
-    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=kind_choices, required=False)
 
     def identifier_kind(self) -> IdentifierKind | None:
         value = self.cleaned_data.get("kind")
@@ -51,7 +56,7 @@ class SearchForm(KindForm):
     """The search box. Typing asks what kind of identifier it looks like (no upstream call)."""
 
     q = forms.CharField(
-        label="Find a member",
+        label=_("Find a member"),
         max_length=256,
         strip=True,
         widget=forms.SearchInput(
@@ -60,7 +65,7 @@ class SearchForm(KindForm):
                 "autocapitalize": "off",
                 "spellcheck": "false",
                 "autofocus": True,
-                "placeholder": "Email, mobile, external ID, card number or user ID",
+                "placeholder": _("Email, mobile, external ID, card number or user ID"),
                 "aria-describedby": "detected-kind search-feedback",
                 "hx-trigger": "input changed delay:150ms",
                 "hx-target": "#detected-kind",
@@ -70,8 +75,8 @@ class SearchForm(KindForm):
             }
         ),
         error_messages={
-            "required": "Type an email, mobile, external ID or card number.",
-            "max_length": "That's too long to be a member identifier.",
+            "required": _("Type an email, mobile, external ID or card number."),
+            "max_length": _("That's too long to be a member identifier."),
         },
     )
 
@@ -93,9 +98,9 @@ class CouponForm(forms.Form):
     """The coupon panel's order, direction and status, and the page the agent is on."""
 
     page = forms.IntegerField(min_value=1, max_value=MAX_COUPON_PAGE, required=False)
-    order = forms.ChoiceField(label="Order by", choices=COUPON_ORDER_CHOICES, required=False)
-    dir = forms.ChoiceField(label="Direction", choices=COUPON_DIRECTION_CHOICES, required=False)
-    status = forms.ChoiceField(label="Status", choices=COUPON_STATUS_CHOICES, required=False)
+    order = forms.ChoiceField(label=_("Order by"), choices=COUPON_ORDER_CHOICES, required=False)
+    dir = forms.ChoiceField(label=_("Direction"), choices=COUPON_DIRECTION_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=COUPON_STATUS_CHOICES, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "coupons-%s")  # unique on the page beside other forms
@@ -120,7 +125,7 @@ class CouponForm(forms.Form):
 
 
 class TransactionForm(forms.Form):
-    type = forms.ChoiceField(label="Type", choices=TRANSACTION_TYPE_CHOICES, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=TRANSACTION_TYPE_CHOICES, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "transactions-%s")
@@ -136,14 +141,14 @@ class TransactionForm(forms.Form):
         return self.cleaned_data["type"] or services.DEFAULT_TRANSACTION_TYPE
 
 
-VERIFY_FIELD_CHOICES = [("mobile", "Mobile"), ("email", "Email"), ("name", "Name")]
+VERIFY_FIELD_CHOICES = [("mobile", _("Mobile")), ("email", _("Email")), ("name", _("Name"))]
 REVEAL_FIELD_CHOICES = [
-    ("name", "Name"),
-    ("mobile", "Mobile"),
-    ("email", "Email"),
-    ("external_id", "External ID"),
-    ("cards", "Cards"),
-    ("fields", "More fields"),
+    ("name", _("Name")),
+    ("mobile", _("Mobile")),
+    ("email", _("Email")),
+    ("external_id", _("External ID")),
+    ("cards", _("Cards")),
+    ("fields", _("More fields")),
 ]
 
 
@@ -153,14 +158,14 @@ class VerifyForm(forms.Form):
     Bound with the user and the member, a valid form counts as one check (verification.py).
     """
 
-    field = forms.ChoiceField(label="Check", choices=VERIFY_FIELD_CHOICES)
+    field = forms.ChoiceField(label=_("Check"), choices=VERIFY_FIELD_CHOICES)
     value = forms.CharField(
-        label="What the caller says",
+        label=_("What the caller says"),
         max_length=256,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "placeholder": "What the caller says"}
+            attrs={"autocomplete": "off", "placeholder": _("What the caller says")}
         ),
-        error_messages={"required": "Type what the caller says."},
+        error_messages={"required": _("Type what the caller says.")},
     )
 
     def __init__(self, *args: Any, user: Any = None, member_id: int | None = None, **kwargs: Any):
@@ -173,7 +178,9 @@ class VerifyForm(forms.Form):
         if self.errors or self.user is None or self.member_id is None:
             return cleaned
         if too_many_attempts(user=self.user, member_id=self.member_id):
-            self.add_error("value", "Too many checks for this member. Try again in a few minutes.")
+            self.add_error(
+                "value", _("Too many checks for this member. Try again in a few minutes.")
+            )
         return cleaned
 
 
@@ -182,13 +189,13 @@ class RevealForm(forms.Form):
 
     field = forms.ChoiceField(choices=REVEAL_FIELD_CHOICES, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Why do you need to see it?",
+        label=_("Why do you need to see it?"),
         min_length=10,
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. caller asked to update their email"}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. caller asked to update their email")}),
         error_messages={
-            "required": "Say why you need to see it.",
-            "min_length": "Say why you need to see it, in a few words (10 characters or more).",
+            "required": _("Say why you need to see it."),
+            "min_length": _("Say why you need to see it, in a few words (10 characters or more)."),
         },
     )
 
@@ -207,12 +214,12 @@ class PreviewForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     user_id = forms.IntegerField(
-        label="Capillary user ID",
+        label=_("Capillary user ID"),
         min_value=1,
         max_value=999_999_999_999,
         error_messages={
-            "required": "Type a Capillary user ID.",
-            "invalid": "A user ID is a number.",
+            "required": _("Type a Capillary user ID."),
+            "invalid": _("A user ID is a number."),
         },
     )
 
@@ -221,10 +228,10 @@ class BulkForm(KindForm):
     """Up to MAX_LINES identifiers, one per line (the one limit of a bulk lookup)."""
 
     identifiers = forms.CharField(
-        label="Identifiers, one per line",
+        label=_("Identifiers, one per line"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
         max_length=MAX_LINES * 260,
-        error_messages={"required": "Paste at least one identifier."},
+        error_messages={"required": _("Paste at least one identifier.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -240,7 +247,10 @@ class BulkForm(KindForm):
         lines = [line.strip() for line in self.cleaned_data["identifiers"].splitlines()]
         lines = [line for line in lines if line]
         if not lines:
-            raise forms.ValidationError("Paste at least one identifier.")
+            raise forms.ValidationError(_("Paste at least one identifier."))
         if len(lines) > MAX_LINES:
-            raise forms.ValidationError(f"At most {MAX_LINES} at a time ({len(lines)} given).")
+            raise forms.ValidationError(
+                _("At most %(limit)s at a time (%(given)s given).")
+                % {"limit": MAX_LINES, "given": len(lines)}
+            )
         return lines

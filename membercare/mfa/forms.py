@@ -2,6 +2,7 @@
 the services check the code."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from membercare.mfa import services
 
@@ -10,10 +11,10 @@ class AppCodeForm(forms.Form):
     """Six digits from the authenticator app; spaces (as some apps show them) are ignored."""
 
     code = forms.CharField(
-        label="Code from your app",
+        label=_("Code from your app"),
         max_length=20,
         strip=True,
-        error_messages={"required": "Type the 6-digit code your app shows."},
+        error_messages={"required": _("Type the 6-digit code your app shows.")},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -29,7 +30,7 @@ class AppCodeForm(forms.Form):
         code: str = self.cleaned_data["code"]
         if not services.looks_like_app_code(code):
             raise forms.ValidationError(
-                "A code from the app is 6 digits, like 123 456.", code="shape"
+                _("A code from the app is 6 digits, like 123 456."), code="shape"
             )
         return services.normalise_app_code(code)
 
@@ -38,10 +39,10 @@ class RecoveryCodeForm(forms.Form):
     """One of the ten recovery codes, with or without its hyphens or spaces, in any case."""
 
     recovery_code = forms.CharField(
-        label="Recovery code",
+        label=_("Recovery code"),
         max_length=64,  # 24 characters, with room for the hyphens and spaces people type
         strip=True,
-        error_messages={"required": "Type one of your recovery codes."},
+        error_messages={"required": _("Type one of your recovery codes.")},
         widget=forms.TextInput(
             attrs={
                 "class": "recovery-code",
@@ -56,8 +57,10 @@ class RecoveryCodeForm(forms.Form):
         code: str = self.cleaned_data["recovery_code"]
         if not services.looks_like_recovery_code(code):
             raise forms.ValidationError(
-                "A recovery code is 24 letters and digits in groups of four, "
-                "like abcd-efgh-jkmn-pqrs-tuvw-xyz2.",
+                _(
+                    "A recovery code is 24 letters and digits in groups of four, "
+                    "like abcd-efgh-jkmn-pqrs-tuvw-xyz2."
+                ),
                 code="shape",
             )
         return services.normalise_recovery_code(code)

@@ -14,6 +14,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -95,8 +97,14 @@ def verify(request: HtmxHttpRequest) -> HttpResponse:
                 left = services.recovery_codes_left(user=user)
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code: {left} left. Lost your phone? Ask an "
-                    "admin to reset your second factor.",
+                    ngettext(
+                        "You signed in with a recovery code: %(left)d left. Lost your phone? Ask "
+                        "an admin to reset your second factor.",
+                        "You signed in with a recovery code: %(left)d left. Lost your phone? Ask "
+                        "an admin to reset your second factor.",
+                        left,
+                    )
+                    % {"left": left},
                 )
                 return HttpResponseRedirect(reverse("mfa-security"))
             return HttpResponseRedirect(next_url)
@@ -126,7 +134,7 @@ def recovery_codes(request: HtmxHttpRequest) -> HttpResponse:
     """New recovery codes for a current code from the app; the old ones stop working."""
     user: Any = request.user
     if not services.app_device(user=user):
-        messages.info(request, "You have no second factor set up, so no recovery codes either.")
+        messages.info(request, _("You have no second factor set up, so no recovery codes either."))
         return HttpResponseRedirect(reverse("mfa-security"), status=303)
     form = AppCodeForm(request.POST)
     if not form.is_valid():
@@ -150,10 +158,13 @@ def reset(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     if removed:
         messages.success(
             request,
-            f"Reset the second factor of {name}: they set it up again at their next sign-in.",
+            _("Reset the second factor of %(user)s: they set it up again at their next sign-in.")
+            % {"user": name},
         )
     else:
-        messages.info(request, f"{name} had no second factor set up: nothing to reset.")
+        messages.info(
+            request, _("%(user)s had no second factor set up: nothing to reset.") % {"user": name}
+        )
     return HttpResponseRedirect(_next(request, default=reverse("groups")), status=303)
 
 
@@ -205,10 +216,16 @@ def _security_page(
 
 def _refusal(check: services.Check) -> str:
     if check.outcome == "throttled":
-        return f"Too many wrong codes. Wait {_seconds(check.wait_seconds)}, then try again."
-    refusal = "That code does not match. Check the time on your phone, and type the code shown now."
+        return _("Too many wrong codes. Wait %(wait)s, then try again.") % {
+            "wait": _seconds(check.wait_seconds)
+        }
+    refusal = _(
+        "That code does not match. Check the time on your phone, and type the code shown now."
+    )
     if check.wait_seconds > 1:
-        refusal += f" You can try again in {_seconds(check.wait_seconds)}."
+        refusal += " " + _("You can try again in %(wait)s.") % {
+            "wait": _seconds(check.wait_seconds)
+        }
     return refusal
 
 
@@ -217,7 +234,7 @@ def _status(check: services.Check) -> int:
 
 
 def _seconds(count: int) -> str:
-    return f"{count} second{'' if count == 1 else 's'}"
+    return ngettext("%(count)d second", "%(count)d seconds", count) % {"count": count}
 
 
 def _next(request: HtmxHttpRequest, default: str = "") -> str:

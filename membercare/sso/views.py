@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -21,30 +23,36 @@ from membercare.sso.accounts import Refusal, Refused
 from membercare.sso.backend import PATH, SSOBackend
 
 # What each refusal tells the person: its status, heading and text ({provider} is its name).
-PAGES: dict[Refusal, tuple[int, str, str]] = {
+PAGES: dict[Refusal, tuple[int, str | Promise, str | Promise]] = {
     Refusal.NO_ACCESS: (
         403,
-        "No access to membercare",
-        "Your organisation has not given you access to membercare. Ask your administrator to "
-        "add you to one of membercare's groups at {provider}, then sign in again.",
+        _("No access to membercare"),
+        _(
+            "Your organisation has not given you access to membercare. Ask your administrator to "
+            "add you to one of membercare's groups at {provider}, then sign in again."
+        ),
     ),
     Refusal.DEACTIVATED: (
         403,
-        "Account switched off",
-        "Your membercare account is switched off. Ask a membercare administrator.",
+        _("Account switched off"),
+        _("Your membercare account is switched off. Ask a membercare administrator."),
     ),
     Refusal.UNREACHABLE: (
         503,
-        "Sign-in unavailable",
-        "Signing in with {provider} is not possible right now: it could not be reached. Try "
-        "again in a minute; if it goes on, tell your administrator.",
+        _("Sign-in unavailable"),
+        _(
+            "Signing in with {provider} is not possible right now: it could not be reached. Try "
+            "again in a minute; if it goes on, tell your administrator."
+        ),
     ),
 }
 DID_NOT_COMPLETE = (
     400,
-    "Sign-in did not complete",
-    "Signing in with {provider} did not complete, or the link was already used. Please start "
-    "again from the sign-in page.",
+    _("Sign-in did not complete"),
+    _(
+        "Signing in with {provider} did not complete, or the link was already used. Please start "
+        "again from the sign-in page."
+    ),
 )
 
 
@@ -115,5 +123,5 @@ def refused(request: HttpRequest, reason: Refusal, *, user: Any = None) -> Templ
         detail={"reason": reason.value},
     )
     status, heading, text = PAGES.get(reason, DID_NOT_COMPLETE)
-    context = {"heading": heading, "text": text.format(provider=provider.name())}
+    context = {"heading": heading, "text": str(text).format(provider=provider.name())}
     return TemplateResponse(request, "sso/refused.html", context, status=status)

@@ -27,7 +27,7 @@ def test_a_user_changes_their_password_and_their_other_sessions_end(manager: Any
 
     response = change(here, PASSWORD, NEW)
 
-    assertContains(response, "Your password was changed. Your 1 other session(s) were signed out.")
+    assertContains(response, "Your password was changed. Your 1 other session was signed out.")
     assert is_signed_in(here)
     assert not is_signed_in(elsewhere)
     manager.refresh_from_db()

@@ -230,7 +230,7 @@ def test_a_user_sees_where_they_are_signed_in_and_signs_out_everywhere_else(mana
 
     response = here.post(reverse("end-other-sessions"), {"password": PASSWORD}, follow=True)
 
-    assertContains(response, "Signed out 1 other session(s).")
+    assertContains(response, "Signed out 1 other session.")
     assert is_signed_in(here)
     assert not is_signed_in(elsewhere)
     assert AuditEvent.objects.get(action=Action.SESSION_ENDED).outcome == "by_user"
@@ -258,7 +258,7 @@ def test_an_admin_ends_every_session_of_one_user(manager: Any, agent: Any, group
         reverse("sessions-end"), {"username": "manager"}, follow=True
     )
 
-    assertContains(response, "Ended 2 session(s) of manager.")
+    assertContains(response, "Ended 2 sessions of manager.")
     assert not is_signed_in(first)
     assert not is_signed_in(second)
     assert is_signed_in(other)

@@ -38,7 +38,7 @@ EXPECTED_HEADER = [
     "trace_id",
 ]
 # A user's name on the page: a link to only their events.
-USER_LINK = f'<a href="{AUDIT}?user={{user}}" title="Only this user\'s events">{{user}}</a>'
+USER_LINK = f'<a href="{AUDIT}?user={{user}}" title="Only this user’s events">{{user}}</a>'
 
 
 def _event(user: Any, *, at: datetime, **fields: Any) -> AuditEvent:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from membercare.access.models import StaffProfile
 from membercare.access.policy import GENERATION_KEY
@@ -116,3 +117,42 @@ def test_the_menu_needs_the_csrf_token(agent: Any):
     client = Client(enforce_csrf_checks=True)
     client.force_login(agent)
     assert client.post(LANGUAGE_URL, {"language": "ar"}).status_code == 403
+
+
+def test_the_page_is_served_in_the_chosen_language_and_says_so(agent: Any):
+    client = signed_in(agent)
+    client.post(LANGUAGE_URL, {"language": "zh-hans", "next": "/"})
+    response = client.get("/")
+    assert response["Content-Language"] == "zh-hans"
+    assertContains(response, "退出登录")  # "Sign out"
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "id"])
+def test_every_page_of_an_admin_reads_in_their_language(group_admin: Any, language):
+    """The pages outside the customer view, each in the admin's language, with no English left
+    of the words they share (the header's)."""
+    from django.contrib.auth.models import Group
+
+    StaffProfile.objects.create(user=group_admin, language=language)
+    client = signed_in(group_admin)
+    group = Group.objects.get(name="Admins")
+    pages = [
+        "/",
+        reverse("bulk-lookup"),
+        reverse("groups"),
+        reverse("group", args=[group.pk]),
+        reverse("audit"),
+        reverse("sign-ins"),
+        reverse("mfa-security"),
+        reverse("password-change"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert f'<html lang="{language}"' in page, url
+        for english in (">Sign out<", ">Security<", ">Access groups<", ">Audit trail<"):
+            assert english not in page, (url, english)
+        # The menu names each language in itself, whatever the page's language.
+        names = re.findall(r'<option value="[\w-]+" lang="[\w-]+"\s*(?:selected)?>([^<]+)<', page)
+        assert names == ["English", "العربيّة", "简体中文", "Bahasa Indonesia"], url
