@@ -185,7 +185,9 @@ def test_the_points_detail_reads_history_promotions_pending_points_and_worth(cap
     promotions = gold.promotion_points or ()
     assert {p.program_id for p in promotions} == {1, 2}
     assert all(p.issued_at and p.issued_at.name and p.expiry_date for p in promotions)
-    assert all(p.level == "customer" for p in promotions)
+    (on_a_bill,) = [p for p in promotions if p.level == "transaction"]
+    assert on_a_bill.transaction_id
+    assert {p.level for p in promotions} == {"customer", "transaction"}
 
     pending = {d.program_id: d for d in gold.delayed_accrual or ()}
     assert set(pending) == {1, 2}

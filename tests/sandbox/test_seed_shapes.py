@@ -166,6 +166,11 @@ def test_the_points_showcase_demos_have_promotion_and_delayed_points(call: Call,
     promotions = item["promotion_points"]["customer"]
     assert len(promotions) >= 4  # 2-3 in each program
     assert all(p["issued_at"]["code"] and p["expiry_date"] for p in promotions)
+    (on_a_bill,) = item["promotion_points"]["transactions"]  # one bill-level promotion
+    bill = Transaction.objects.get(id=int(on_a_bill["transaction_id"]))
+    assert bill.customer_id == demo.user_id
+    assert bill.points_issued > 0
+    assert on_a_bill["issued_on"] == timezone.localtime(bill.created_date).date().isoformat()
     assert all(int(s["delayed_points"]) > 0 for s in item["points_summaries"]["points_summary"])
 
 
@@ -269,3 +274,10 @@ def test_a_tracker_renewal_counts_the_same_purchases_and_moves_with_the_day(call
         "0",
         "30000",
     )
+
+
+def test_not_interested_bills_and_returns_earn_no_points():
+    kinds = ("NOT_INTERESTED", "NOT_INTERESTED_RETURN", "NI_MIXED", "RETURN")
+    assert not Transaction.objects.filter(type__in=kinds, points_issued__gt=0).exists()
+    assert Transaction.objects.filter(type__in=kinds).exists()
+    assert Transaction.objects.filter(type="MIXED", points_issued__gt=0).exists()

@@ -70,6 +70,14 @@ TRANSACTION_TYPES: Final = (
     (TransactionType.MIXED, 3),
     (TransactionType.NI_MIXED, 2),
 )
+# Not-interested bills (and their returns and mixed bills) earn no points.
+NOT_INTERESTED_TYPES: Final = frozenset(
+    {
+        TransactionType.NOT_INTERESTED,
+        TransactionType.NOT_INTERESTED_RETURN,
+        TransactionType.NI_MIXED,
+    }
+)
 OCCUPATIONS: Final = ("Engineer", "Teacher", "Designer", "Doctor", "Student", "Chef", "Retired")
 
 
@@ -412,12 +420,14 @@ class MemberWriter:
         count = min(int(rng.expovariate(1 / 6)), 25)
         if plan.points_showcase:
             count = max(count, 14)  # a long points history: bills that earned and spent points
+        bill_promotion = plan.points_showcase  # one bill-level promotion for the showcase demos
         for _ in range(count):
             store_id = home_store if rng.random() < 0.7 else rng.choice(plan.region.store_ids)
             kind = weighted(rng, TRANSACTION_TYPES)
             amount = Decimal(rng.randint(20_000, 2_000_000)) / 100
             discount = (amount * Decimal(rng.choice((0, 0, 5, 10))) / 100).quantize(Decimal("0.01"))
             returned = "RETURN" in kind
+            earns = not returned and kind not in NOT_INTERESTED_TYPES
             row_id = self.rows.next_id(Transaction)
             split = (amount / 2).quantize(Decimal("0.01"))
             tenders = (
@@ -428,24 +438,37 @@ class MemberWriter:
                     {"mode": "POINTS", "value": str(amount - split)},
                 ]
             )
+            created = self.past(rng, within_days=720, after=registered_on)  # same draw order
             self.rows.add(
                 Transaction,
                 id=row_id,
                 customer_id=plan.user_id,
                 number=f"BILL-{row_id}",
                 type=kind,
-                created_date=self.past(rng, within_days=720, after=registered_on),
+                created_date=created,
                 store_id=store_id,
                 till_id=100 + store_id,
                 amount=amount,
                 gross_amount=amount + discount,
                 discount=discount,
-                points_issued=0 if returned or "NOT_INTERESTED" in kind else int(amount // 10),
+                points_issued=int(amount // 10) if earns else 0,
                 points_redeemed=rng.choice((0, 0, 0, rng.randint(50, 500))),
                 notes="Returned at counter" if returned else "",
                 tenders=tenders,
                 credit_note_number=f"CN-{row_id}" if returned else "",
             )
+            if bill_promotion and earns:
+                bill_promotion = False
+                self.rows.add(
+                    PromotionPoints,
+                    customer_id=plan.user_id,
+                    program_id=catalog.REWARDS_PROGRAM_ID,
+                    transaction_id=row_id,
+                    points=int(amount // 20),  # "half as much again" on this bill
+                    issued_on=timezone.localtime(created).date(),
+                    expiry_date=self.future_day(rng),
+                    store_id=store_id,
+                )
 
     def add_profile_fields(self, plan: MemberPlan, rng: random.Random, home_store: int) -> None:
         self.rows.add(

@@ -21,7 +21,7 @@ from membercare.sandbox.models import SeedRun
 from membercare.sandbox.routers import SANDBOX_DB
 
 # Bump when the generated data changes shape: a re-seed with the same (N, S) then regenerates.
-GENERATOR_VERSION: Final = 4
+GENERATOR_VERSION: Final = 5
 
 
 @dataclass(frozen=True)
