@@ -139,7 +139,6 @@ class CustomerPage:
     verified: bool | None = None  # the verify's answer: match, no match, or no check made
     reveal_forms: dict[str, RevealForm] = field(default_factory=dict)
     refused: bool = False  # a verify or reveal form that did not validate
-    deferred: frozenset[Panel] = frozenset()  # panels left to load when the agent reaches them
 
     @property
     def shows(self) -> Shows:
@@ -194,7 +193,6 @@ def customer_page(
     reveal_form: RevealForm | None = None,
     limited: LookupLimited | None = None,
     in_hand: Snapshot | None = None,
-    defer: bool = False,
 ) -> CustomerPage:
     """The customer page for `viewer`, or, with `partial`, only what `panel`'s partial shows.
 
@@ -202,13 +200,9 @@ def customer_page(
     `limited`: the agent reached their lookup limit; nothing is read, and the page says so.
     `in_hand`: the member's record when this request already holds it (a search's), so that it is
     not read back from the cache.
-    `defer`: the whole view leaves its coupons and transactions for their own requests, made when
-    the agent reaches them (htmx); the first answer renders only what is seen first.
     """
     only = panel if partial else None
     page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
-    if defer and only is None:
-        page = replace(page, deferred=frozenset({Panel.COUPONS, Panel.TRANSACTIONS}))
     if limited is not None:  # every panel shows this problem instead of reading
         page = replace(page, problem=problem_from(limited))
     store_code = viewer.transaction_scope or ""
@@ -219,12 +213,11 @@ def customer_page(
                 lambda: in_hand or services.member_snapshot(user_id=user_id, store_code=store_code)
             )
             page = replace(page, problem=problem)
-        if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS) and not page.deferred:
+        if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):
             form = coupon_form or CouponForm.showing(CouponQuery())
             coupons = _coupon_panel(page, form, store_code, snapshot)
             page = replace(page, coupons=coupons)
-        shows_transactions = viewer.transaction_scope is not None and not page.deferred
-        if only in (None, Panel.TRANSACTIONS) and shows_transactions:
+        if only in (None, Panel.TRANSACTIONS) and viewer.transaction_scope is not None:
             shown = transaction_form or TransactionForm.showing(services.DEFAULT_TRANSACTION_TYPE)
             transactions = _transaction_panel(page, shown, store_code, snapshot)
             page = replace(page, transactions=transactions)

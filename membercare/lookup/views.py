@@ -101,7 +101,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     # The view comes in the same answer, from the record the search brought (or the cache's),
     # at no further upstream cost; the search's one audit event says it was opened.
     # The search box comes along, keeping what was typed and dropping earlier messages.
-    page = customer_page(user_id=found.user_id, viewer=viewer, in_hand=found.snapshot, defer=True)
+    page = customer_page(user_id=found.user_id, viewer=viewer, in_hand=found.snapshot)
     _record_search(
         request,
         identifier,
@@ -120,9 +120,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 def customer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     # htmx asks for the view alone (Retry); a history restore or a plain visit gets the page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    page = customer_page(
-        user_id=user_id, viewer=viewer_of(request), limited=_limited(request), defer=partial
-    )
+    page = customer_page(user_id=user_id, viewer=viewer_of(request), limited=_limited(request))
     _record_look(request, page)
     return _render(request, page, partial=partial)
 

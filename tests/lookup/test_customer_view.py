@@ -55,32 +55,6 @@ def test_reopening_within_the_ttl_makes_no_upstream_call(agent_client, upstream)
     assert upstream.count == 0
 
 
-def test_an_htmx_search_renders_coupons_and_transactions_when_the_agent_reaches_them(
-    agent_client, upstream
-):
-    hx = {"HX-Request": "true"}
-    answer = agent_client.post(reverse("search"), {"q": "demo.coupons@example.com"}, headers=hx)
-    html = answer.content.decode()
-    for panel_id, name in (
-        ("coupons", "customer-coupons"),
-        ("transactions", "customer-transactions"),
-    ):
-        deferred = section(html, panel_id)
-        url = reverse(name, args=[COUPONS])
-        assert 'hx-trigger="intersect once"' in deferred
-        assert f'hx-get="{url}"' in deferred
-        assert f'href="{url}"' in deferred  # without JS, a link to the page with the panel
-        assert "<table" not in deferred
-    assert "Tier progress" in section(html, "tiers")  # what is seen first comes at once
-
-    coupons = agent_client.get(reverse("customer-coupons", args=[COUPONS]), headers=hx)
-    transactions = agent_client.get(reverse("customer-transactions", args=[COUPONS]), headers=hx)
-
-    assert section(coupons.content.decode(), "coupons").count('<td class="mono">') == 10
-    assert "<table" in section(transactions.content.decode(), "transactions")
-    assert upstream.count == 1  # the panels come from the search's record
-
-
 def test_refresh_bypasses_the_cache(agent_client, upstream):
     agent_client.get(reverse("customer", args=[GOLD]))
     response = agent_client.post(
