@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +46,14 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in LANGUAGE_CODE: a request in another language leaves it active on the
+    thread (as a server's next request would activate its own)."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 STORE = "blr.indiranagar"

@@ -32,6 +32,7 @@ from ._coerce import (
     text,
     timestamp,
 )
+from ._text import gettext_noop, translated
 from .errors import MalformedResponse
 
 __all__ = [
@@ -147,7 +148,8 @@ class WarningKind(StrEnum):
 
     @property
     def meaning(self) -> str:
-        return _WARNING_MEANINGS[self]
+        """In the active language (membercare/capillary/_text.py)."""
+        return translated(_WARNING_MEANINGS[self])
 
 
 _WARNING_KINDS: dict[int, WarningKind] = {
@@ -162,21 +164,31 @@ _WARNING_KINDS: dict[int, WarningKind] = {
     91014: WarningKind.RENEWAL_CRITERIA_FAILED,
 }
 _WARNING_MEANINGS: dict[WarningKind, str] = {
-    WarningKind.FRAUD: "Capillary has this member marked as fraud.",
-    WarningKind.MERGED: "This account was merged into another one: the surviving account is shown.",
-    WarningKind.POINTS_FAILED: (
+    WarningKind.FRAUD: gettext_noop("Capillary has this member marked as fraud."),
+    WarningKind.MERGED: gettext_noop(
+        "This account was merged into another one: the surviving account is shown."
+    ),
+    WarningKind.POINTS_FAILED: gettext_noop(
         "Capillary's points service did not answer: points and tiers are missing from this "
         "answer, not zero. Try again later."
     ),
-    WarningKind.SUBSCRIPTIONS_FAILED: (
+    WarningKind.SUBSCRIPTIONS_FAILED: gettext_noop(
         "Capillary could not read the member's subscriptions this time."
     ),
-    WarningKind.SEGMENTS_FAILED: "Capillary could not read the member's segments this time.",
-    WarningKind.LOWEST_TIER: "The member is already in the lowest tier.",
-    WarningKind.TOP_TIER: "The member is already in the highest tier: nothing to upgrade to.",
-    WarningKind.UPGRADE_CRITERIA_FAILED: "Capillary could not work out the tier upgrade criteria.",
-    WarningKind.RENEWAL_CRITERIA_FAILED: "Capillary could not work out the tier renewal criteria.",
-    WarningKind.OTHER: "Capillary sent a warning with this member.",
+    WarningKind.SEGMENTS_FAILED: gettext_noop(
+        "Capillary could not read the member's segments this time."
+    ),
+    WarningKind.LOWEST_TIER: gettext_noop("The member is already in the lowest tier."),
+    WarningKind.TOP_TIER: gettext_noop(
+        "The member is already in the highest tier: nothing to upgrade to."
+    ),
+    WarningKind.UPGRADE_CRITERIA_FAILED: gettext_noop(
+        "Capillary could not work out the tier upgrade criteria."
+    ),
+    WarningKind.RENEWAL_CRITERIA_FAILED: gettext_noop(
+        "Capillary could not work out the tier renewal criteria."
+    ),
+    WarningKind.OTHER: gettext_noop("Capillary sent a warning with this member."),
 }
 
 

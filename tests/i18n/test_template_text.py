@@ -17,7 +17,6 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOT_YET_TRANSLATED = {
     "lookup/customer.html",  # the customer view, rebuilt now
     "lookup/_search.html",  # the search box, part of the same rebuild
-    "lookup/_deferred.html",  # a panel of the customer view that loads later, same rebuild
 }
 
 # Words that are no one's language: the brand, written member<span>care</span> in the header.
