@@ -97,7 +97,9 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         _record_search(
             request, identifier, outcome, member_id=found.user_id, request_id=found.request_id
         )
-        return HttpResponseRedirect(url, status=303)  # the GET that follows records the view
+        # The GET that follows records the view; this search already counted the lookup.
+        request.session[_COUNTED] = found.user_id
+        return HttpResponseRedirect(url, status=303)
     # The view comes in the same answer, from the record the search brought (or the cache's),
     # at no further upstream cost; the search's one audit event says it was opened.
     # The search box comes along, keeping what was typed and dropping earlier messages.
@@ -120,7 +122,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 def customer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     # htmx asks for the view alone (Retry); a history restore or a plain visit gets the page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    page = customer_page(user_id=user_id, viewer=viewer_of(request), limited=_limited(request))
+    limited = _limited(request, user_id)
+    page = customer_page(user_id=user_id, viewer=viewer_of(request), limited=limited)
     _record_look(request, page)
     return _render(request, page, partial=partial)
 
@@ -268,8 +271,18 @@ def _numbered(lines: list[str], start: int) -> list[tuple[int, str]]:
     return list(enumerate(lines[start:], start=start + 1))
 
 
-def _limited(request: HtmxHttpRequest) -> LookupLimited | None:
-    """Count one lookup against the agent's limit (LOOKUP_RATE_LIMIT); the refusal when over it."""
+# In the session between a search without JS and the GET of its redirect: the member whose lookup
+# the search counted, so that opening them once is one lookup, as with htmx.
+_COUNTED = "lookup.counted_member"
+
+
+def _limited(request: HtmxHttpRequest, user_id: int | None = None) -> LookupLimited | None:
+    """Count one lookup against the agent's limit (LOOKUP_RATE_LIMIT); the refusal when over it.
+
+    With `user_id`, the opening of a member the search before it already counted is free.
+    """
+    if user_id is not None and request.session.pop(_COUNTED, None) == user_id:
+        return None
     try:
         upstream.count_lookup(user_id=request.user.pk)
     except LookupLimited as error:

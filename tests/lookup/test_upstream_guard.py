@@ -346,6 +346,22 @@ def test_opening_a_member_over_the_limit_shows_the_problem_in_the_panel(
     assert event.outcome == "rate_limited"
 
 
+def test_a_search_without_js_and_the_view_it_opens_are_one_lookup(
+    capillary, agent_client, settings
+):
+    settings.LOOKUP_RATE_LIMIT = 2
+    answer_any_member(capillary)
+    for user_id in (GOLD, GOLD + 1):  # each a POST and the GET of its redirect
+        answer = agent_client.post(
+            reverse("search"), {"q": str(user_id), "kind": "id"}, follow=True
+        )
+        assert answer.status_code == 200
+    # Two lookups made, and the limit is two: the third is refused, and so is opening one again.
+    refused = agent_client.post(reverse("search"), {"q": str(GOLD + 2), "kind": "id"})
+    assert refused.status_code == 429
+    assert agent_client.get(reverse("customer", args=[GOLD])).status_code == 429
+
+
 def test_bulk_lines_beyond_the_limit_are_not_looked_up(capillary, group_admin_client, settings):
     settings.LOOKUP_RATE_LIMIT = 2
     answer_any_member(capillary)
