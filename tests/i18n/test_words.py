@@ -1,9 +1,14 @@
 """Words the dashboard builds in Python read in the agent's language, in its own order."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+from django.utils import formats
 from django.utils.translation import override
 
 from membercare.capillary.types import UpgradeStrategy, Warning, WarningKind
+from membercare.lookup.templatetags.lookup import amount
 from membercare.lookup.tier_words import describe_expression
 from tests.lookup.test_charts import strategy
 
@@ -40,3 +45,22 @@ def test_a_warning_from_capillary_reads_in_the_language_it_is_shown_in():
         assert (
             warning.meaning == "The member is already in the highest tier: nothing to upgrade to."
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "whole", "with_cents", "date"),
+    [
+        ("en", "12,345", "1,234.50", "3 Dec 2026"),
+        ("ar", "12,345", "1,234.50", "3 ديسمبر، 2026"),
+        ("zh-hans", "12,345", "1,234.50", "2026年12月3日"),
+        ("id", "12.345", "1.234,50", "3 Des. 2026"),
+    ],
+)
+def test_numbers_and_dates_are_written_as_the_language_writes_them(
+    language, whole, with_cents, date
+):
+    with override(language):
+        assert amount(12345) == whole
+        assert amount(Decimal("1234.50")) == with_cents
+        assert amount(Decimal("20.00")) == "20"
+        assert formats.date_format(dt.date(2026, 12, 3)) == date

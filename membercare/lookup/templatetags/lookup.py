@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import get_format
 
 from membercare.lookup import tier_words
 
@@ -15,17 +16,28 @@ def strategy_name(based_on: str) -> str:
 
 @register.filter
 def amount(value: int | Decimal | float | None) -> str:
-    """Thousands separators, and no ".00" on whole numbers; "–" when Capillary sent nothing."""
+    """Thousands separators, and no ".00" on whole numbers; "–" when Capillary sent nothing.
+
+    In the active language's marks: 12,345.50 in English, 12.345,50 in Indonesian.
+    """
     # Formatted here rather than with humanize's intcomma: a page shows a hundred of these.
     if value is None or value == "":
         return "–"
     if isinstance(value, (Decimal, float)) and value == int(value):
         value = int(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return _local_marks(f"{value:,}")
     if isinstance(value, (Decimal, float)):
-        return f"{value:,.2f}"
+        return _local_marks(f"{value:,.2f}")
     return str(value)
+
+
+def _local_marks(formatted: str) -> str:
+    """A number formatted with "," and "." in the active language's separators."""
+    thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+    if (thousands, decimal) == (",", "."):
+        return formatted
+    return formatted.translate({ord(","): thousands, ord("."): decimal})
 
 
 @register.filter
