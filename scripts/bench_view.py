@@ -69,9 +69,9 @@ def start_sandbox(env: dict[str, str], port: int, log: Path) -> subprocess.Popen
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/sandbox/v1.1/customer/get", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/sandbox/v1.1/customer/get", timeout=5)
             return process
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"the sandbox did not start; see {log}")
