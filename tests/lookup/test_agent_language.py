@@ -4,9 +4,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 
 from membercare.access.capabilities import AGENTS
 from membercare.access.models import StaffProfile
+from membercare.lookup import services
 from tests.conftest import make_user, signed_in
 from tests.lookup.conftest import GOLD, answer_member
 
@@ -54,3 +56,20 @@ def test_refresh_forgets_the_member_in_every_language(capillary):
 
     # Refresh (without JS: back to the page) asks nothing itself; the Chinese record is gone too.
     assert [call.request.headers["language"] for call in capillary.calls] == ["ar", "zh", "zh"]
+
+
+@pytest.mark.usefixtures("live_upstream")
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("en", "Preferred store"),
+        ("ar", "المتجر المفضل"),
+        ("zh-hans", "首选门店"),
+        ("id", "Toko pilihan"),
+    ],
+)
+def test_the_sandbox_labels_extended_fields_in_the_agents_language(language, label):
+    with override(language):
+        record = services.member_snapshot(user_id=GOLD).customer
+    labels = {field.name: field.label for field in record.extended_fields}
+    assert labels["preferred_store"] == label
