@@ -6,6 +6,10 @@ from django.urls import include, path
 from membercare import health, metrics
 from membercare.access.policy import public, signed_in
 
+# An htmx request gets the message alone, for the panel that asked (membercare/errors.py).
+handler403 = "membercare.errors.permission_denied"
+handler404 = "membercare.errors.page_not_found"
+
 urlpatterns = [
     path("", include("membercare.lookup.urls")),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),

@@ -47,6 +47,23 @@ def test_the_access_policy_refuses_with_the_styled_403_page(agent_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("address", "status", "heading"),
+    [("/access/groups/", 403, "No access to this page"), ("/no-such-page/", 404, "Page not found")],
+)
+def test_an_htmx_request_gets_the_message_alone_for_its_panel(
+    agent_client, htmx_headers, address: str, status: int, heading: str
+):
+    response = agent_client.get(address, headers=htmx_headers)
+    assert response.status_code == status
+    assertInHTML(f'<h1 id="error-title">{heading}</h1>', response.content.decode())
+    assertInHTML(BACK, response.content.decode())
+    assertNotContains(response, "<html", status_code=status)  # not a page inside the panel
+    assertNotContains(response, 'aria-label="Sections"', status_code=status)
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
 @pytest.mark.urls("tests.error_urls")
 def test_an_error_in_a_view_gets_the_styled_500_page(agent):
     client = Client(raise_request_exception=False)
