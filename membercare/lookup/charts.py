@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import dateformat
+
 from membercare.capillary import PointsExpiry
 
 CHART_MONTHS = 12
@@ -47,7 +49,7 @@ def expiry_by_month(
         height = round(totals[month] / tallest * CHART_HEIGHT)
         bars.append(
             MonthBar(
-                label=month.strftime("%b %y"),
+                label=dateformat.format(month, "M y"),  # the month's name in the agent's language
                 points=totals[month],
                 height=height,
                 x=index * 40 + 4,

@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import override
 
 from membercare.capillary.types import UpgradeStrategy, Warning, WarningKind
+from membercare.lookup.charts import expiry_by_month
 from membercare.lookup.templatetags.lookup import amount
 from membercare.lookup.tier_words import describe_expression
 from tests.lookup.test_charts import strategy
@@ -64,3 +65,13 @@ def test_numbers_and_dates_are_written_as_the_language_writes_them(
         assert amount(Decimal("1234.50")) == with_cents
         assert amount(Decimal("20.00")) == "20"
         assert formats.date_format(dt.date(2026, 12, 3)) == date
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("en", ["Nov 26", "Dec 26", "Jan 27"]), ("ar", ["نوفمبر 26", "ديسمبر 26", "يناير 27"])],
+)
+def test_the_expiry_charts_months_are_named_in_the_agents_language(language, labels):
+    with override(language):
+        bars = expiry_by_month([], today=dt.date(2026, 11, 14))
+    assert [bar.label for bar in bars][:3] == labels
