@@ -1,15 +1,15 @@
 """axe-core on the screens no journey walks (a sign-in refused, the second factor's verify step and
 its recovery form, the security page, the password change, the error pages), for each persona,
-and the check itself: it fails on a violation, says where, and holds allowlists to what they say.
+the admin's screens in Arabic (right to left), and the check itself: it fails on a violation, says where, and holds allowlists to what they say.
 """
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.accessibility import expect_accessible
+from tests.browser.accessibility import SEARCH_BOX, expect_accessible
 from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD, app_device
+from tests.conftest import PASSWORD, app_device, totp_code
 
 pytestmark = pytest.mark.usefixtures("agent", "manager", "group_admin")
 
@@ -138,3 +138,41 @@ def test_the_csrf_failure_page(page: Page, app: str):
     sign_out.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
     expect_accessible(page, "CSRF failure")
+
+
+def sign_in_by_field_names(page: Page, app: str, username: str) -> None:
+    """sign_in, without reading any English: the fields by name, for a page in another language."""
+    device = app_device(get_user_model().objects.get(username=username))
+    page.goto(f"{app}/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    page.locator("input[name=code]").fill(totp_code(device))
+    page.locator("form[action$='/mfa/verify/'] button[type=submit]").first.click()
+    page.locator("#search").wait_for()
+    page.wait_for_load_state("load")
+
+
+@pytest.mark.parametrize("language", ["ar"])
+def test_the_screens_in_a_right_to_left_language(browser: Browser, app: str, language: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=language)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{app}/accounts/login/")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect_accessible(page, f"sign-in ({language})")
+        sign_in_by_field_names(page, app, "admin")
+        expect_accessible(page, f"search ({language})", known=SEARCH_BOX)
+        for address in ("/access/groups/", "/audit/", "/search/bulk/", "/accounts/sign-ins/"):
+            response = page.goto(f"{app}{address}")
+            assert response is not None
+            assert response.status == 200, address
+            expect_accessible(page, f"{address} ({language})")
+        page.goto(f"{app}/accounts/security/")
+        expect_accessible(page, f"security ({language})")
+        page.goto(f"{app}/no-such-page/")
+        expect_accessible(page, f"404 ({language})")
+    finally:
+        context.close()
