@@ -1,7 +1,6 @@
 """Browser tests: Playwright drives Debian's chromium (never a browser of Playwright's own)
 against the dashboard on pytest-django's live server, which calls the sandbox process over HTTP."""
 
-import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import PASSWORD, app_device, totp_code
 
@@ -89,17 +87,13 @@ def search(page: Page, text: str, kind: str = "") -> None:
 
 
 def reach(page: Page, panel: str) -> Locator:
-    """Scroll to a panel the first view leaves for later, as the agent does, and wait until it has
-    loaded (it loads when it comes into sight)."""
+    """A panel of the member now open, scrolled into sight as the agent does."""
     # Once the lookup in flight has landed: until then the previous member's view is still there,
-    # hidden (static/js/lookup.js).
+    # hidden (static/js/lookup.js), and holds a panel of the same id.
     expect(page.locator("#workspace > [data-stale]")).to_have_count(0)
-    deferred = page.locator(f"{panel}.deferred")
-    # Already loaded, or loaded (and so replaced) while being scrolled to: either way, loaded.
-    with contextlib.suppress(PlaywrightError):
-        deferred.scroll_into_view_if_needed(timeout=2000)
-    expect(deferred).to_have_count(0)
-    return page.locator(panel)
+    section = page.locator(panel)
+    section.scroll_into_view_if_needed()
+    return section
 
 
 def screenshot(page: Page, name: str) -> None:
