@@ -291,10 +291,14 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and numbers in each language's formats (Django's, and membercare's English: "3 Dec 2026").
 FORMAT_MODULE_PATH = ["membercare.formats"]
-# The language cookie keeps a signed-out visitor's choice (the sign-in page's menu).
+# The language cookie keeps a signed-out visitor's choice (the sign-in page's menu); bound to this
+# host over HTTPS like the session's (`__Host-`, below).
+LANGUAGE_COOKIE_NAME = "django_language" if DEBUG else "__Host-language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_PATH = "/"
+LANGUAGE_COOKIE_DOMAIN = None
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -336,6 +340,9 @@ CAPILLARY_BATCH_SIZE = env.int("CAPILLARY_BATCH_SIZE", default=10)
 # The country's dial code (e.g. "91"): a national mobile number an agent types ("98000 00001" or
 # "098000 00001") is looked up with it in front. Empty: numbers are taken as typed.
 CAPILLARY_MOBILE_DIAL_CODE = env.str("CAPILLARY_MOBILE_DIAL_CODE", default="")
+# Each loyalty program's currency, which no Capillary answer names (the points worth is shown in
+# it): "1=INR,2=INR", "*" for every other program. Empty: the worth is shown without a currency.
+PROGRAM_CURRENCIES = env.dict("PROGRAM_CURRENCIES", default={})
 # How long a member's record is reused before Capillary is asked again (seconds).
 CUSTOMER_CACHE_SECONDS = env.int("CUSTOMER_CACHE_SECONDS", default=60)
 # The guard in front of Capillary, shared by every process through the cache (Redis when

@@ -95,6 +95,11 @@ def test_signed_out_the_choice_lives_in_the_language_cookie(anonymous_client):
     assert cookie.value == "id"
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+    # In production (DEBUG off, as here) bound to this host over HTTPS, like the session's.
+    assert settings.LANGUAGE_COOKIE_NAME == "__Host-language"
+    assert cookie["secure"]
+    assert cookie["path"] == "/"
+    assert not cookie["domain"]
     assert html_lang(anonymous_client, reverse("login"), accept_language="ar") == ("id", "ltr")
 
 
