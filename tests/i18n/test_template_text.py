@@ -17,6 +17,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOT_YET_TRANSLATED = {
     "lookup/customer.html",  # the customer view, rebuilt now
     "lookup/_search.html",  # the search box, part of the same rebuild
+    "lookup/_later.html",  # the tier panel's what-if, a partial of the customer view, same rebuild
 }
 
 # Words that are no one's language: the brand, written member<span>care</span> in the header.
