@@ -23,7 +23,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -206,9 +205,16 @@ def percentiles(values: list[float]) -> tuple[int, int, int]:
 
 
 def shown(entries: list[dict[str, Any]]) -> str:
-    """What the agents were answered: status and the problem's title, most frequent first."""
+    """What the agents were answered: status and the problem's title, most frequent first; for
+    refusals, how many carried Retry-After."""
     kinds = Counter(f"{e['status']}{' ' + e['shown'] if e.get('shown') else ''}" for e in entries)
-    return ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common())
+    said = ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common())
+    refused = [e for e in entries if e["status"] in (429, 503) and e.get("shown")]
+    if refused:
+        waits = [int(e["retry_after"]) for e in refused if e.get("retry_after")]
+        span = f", {min(waits)}-{max(waits)} s" if waits else ""
+        said += f" (Retry-After on {len(waits)} of {len(refused)}{span})"
+    return said
 
 
 # --- The calls Capillary got, minute by minute ---------------------------------------------------
@@ -249,49 +255,61 @@ def per_minute(times: list[float]) -> tuple[list[int], int]:
 # --- Two agents, one member, the same moment -----------------------------------------------------
 
 
-class _BehindTheBalancer(DefaultCookiePolicy):
-    def return_ok_secure(self, cookie: Any, request: Any) -> bool:
-        return True
-
-
 class Agent:
-    """An agent signed in on one instance with requests (as loadtests/locustfile.py signs in)."""
+    """An agent signed in on one instance with requests (as loadtests/locustfile.py signs in).
+
+    The cookies are `Secure` and the leg is plain HTTP, as behind the balancer: requests would not
+    send them (it builds each request's cookies in a jar of its own, with the default policy), so
+    the Cookie header is written here from the session's jar, which keeps every cookie it is set.
+    """
 
     def __init__(self, host: str, account: dict[str, str]) -> None:
         from django_otp.oath import totp
 
         self.host = host
         self.session = requests.Session()
-        self.session.cookies.set_policy(_BehindTheBalancer())
         origin = f"https://{host.split('://', 1)[1]}"
         self.session.headers.update({"X-Forwarded-Proto": "https", "Origin": origin})
         page = self._get("/accounts/login/")
         data = {"username": account["username"], "password": account["password"]}
         answer = self._post("/accounts/login/", data | {"csrfmiddlewaretoken": _csrf(page.text)})
-        answer = self._get(answer.headers["Location"])  # -> the second factor's page
-        answer = self._get(answer.headers["Location"])
+        answer = self._get(_location(answer))  # the home page, which sends to the second factor
+        answer = self._get(_location(answer))
         code = f"{totp(bytes.fromhex(account['totp_key'])):06d}"
         answer = self._post(
             "/accounts/mfa/verify/", {"code": code, "csrfmiddlewaretoken": _csrf(answer.text)}
         )
-        self.csrf = _csrf(self._get(answer.headers.get("Location") or "/").text)
+        self.csrf = _csrf(self._get(_location(answer)).text)
 
     def search(self, q: str) -> tuple[int, float]:
         started = time.perf_counter()
         answer = self.session.post(
             f"{self.host}/search/",
             data={"q": q},
-            headers={"HX-Request": "true", "X-CSRFToken": self.csrf},
+            headers={"HX-Request": "true", "X-CSRFToken": self.csrf} | self._cookie(),
             allow_redirects=False,
             timeout=30,
         )
         return answer.status_code, (time.perf_counter() - started) * 1000
 
+    def _cookie(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)}
+
     def _get(self, path: str) -> requests.Response:
-        return self.session.get(self.host + path, allow_redirects=False, timeout=30)
+        return self.session.get(
+            self.host + path, headers=self._cookie(), allow_redirects=False, timeout=30
+        )
 
     def _post(self, path: str, data: dict[str, str]) -> requests.Response:
-        return self.session.post(self.host + path, data=data, allow_redirects=False, timeout=30)
+        return self.session.post(
+            self.host + path, data=data, headers=self._cookie(), allow_redirects=False, timeout=30
+        )
+
+
+def _location(answer: requests.Response) -> str:
+    if "Location" not in answer.headers:
+        raise RuntimeError(f"signing in: HTTP {answer.status_code} where a redirect was expected")
+    return answer.headers["Location"]
 
 
 def _csrf(page: str) -> str:
