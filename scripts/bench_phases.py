@@ -75,7 +75,7 @@ def measure(searches: int) -> None:
     views._record_search = timed("the audit event (one insert)", views._record_search)
     services.find_member = timed("the upstream call, read and cached", services.find_member)
     loads = client._safe_json.loads
-    client._safe_json.loads = timed("· of which reading the JSON safely", loads)  # type: ignore[attr-defined]
+    client._safe_json.loads = timed("· of which reading the JSON safely", loads)
     reader = types.Customer.from_api.__func__  # type: ignore[attr-defined]
     types.Customer.from_api = classmethod(timed("· of which the typed record", reader))  # type: ignore[method-assign,assignment]
     TemplateResponse.render = timed("rendering the view", TemplateResponse.render)  # type: ignore[method-assign]
