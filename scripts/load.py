@@ -5,6 +5,10 @@
         --models "gthread:3x4 gthread:3x32 gevent:3" --rounds 3 --run-time 60
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/membercare_load \\
         REDIS_URL=redis://127.0.0.1:6379/11 .venv/bin/python scripts/load.py --instances 2
+    # Faults and the fleet (docs/benchmarks.md, "Faults and the fleet under load"):
+    ... scripts/load.py --fault hang --agents 50          # or --fault down; Capillary fails at 15 s
+    ... scripts/load.py --instances 2 --capillary-rate-limit 300 --run-time 150
+    ... scripts/load.py --instances 2 --coalesce 30       # pairs searching one member at once
 
 Builds a temp environment as scripts/bench_view.py does (SQLite files in a temp dir, or the
 PostgreSQL and Redis given by DATABASE_URL / REDIS_URL), seeds the sandbox, creates load users

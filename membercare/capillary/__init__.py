@@ -25,19 +25,39 @@ from .errors import (
 )
 from .identifiers import Identifier, IdentifierKind, detect_kind, parse_identifier
 from .names import is_cjk, is_rtl
-from .query import FULL_VIEW, CustomerQuery, coupons_page, transactions_only
+from .query import (
+    FULL_VIEW,
+    CustomerQuery,
+    coupons_page,
+    points_detail,
+    tier_what_if,
+    transactions_only,
+)
 from .settings import client_from_settings
+from .transport import retries_gated
 from .types import (
     Card,
     Coupon,
     Customer,
+    DelayedAccrual,
     Field,
     FraudDetails,
+    Number,
+    PartnerProgram,
+    PointsEntry,
     PointsExpiry,
+    Program,
     ProgramSummary,
+    PromotionPoints,
+    Renewal,
+    RenewStrategy,
     TierChange,
+    TierUpdateCriteria,
+    Tracker,
     Transaction,
     UpgradeStrategy,
+    Warning,
+    WarningKind,
 )
 
 __all__ = [
@@ -51,19 +71,31 @@ __all__ = [
     "CustomerDeleted",
     "CustomerNotFound",
     "CustomerQuery",
+    "DelayedAccrual",
     "Field",
     "FraudDetails",
     "Identifier",
     "IdentifierKind",
     "InvalidIdentifier",
     "MalformedResponse",
+    "Number",
+    "PartnerProgram",
+    "PointsEntry",
     "PointsExpiry",
+    "Program",
     "ProgramSummary",
+    "PromotionPoints",
     "RateLimited",
+    "RenewStrategy",
+    "Renewal",
     "TierChange",
+    "TierUpdateCriteria",
+    "Tracker",
     "Transaction",
     "Unavailable",
     "UpgradeStrategy",
+    "Warning",
+    "WarningKind",
     "Words",
     "client_from_settings",
     "coupons_page",
@@ -71,5 +103,8 @@ __all__ = [
     "is_cjk",
     "is_rtl",
     "parse_identifier",
+    "points_detail",
+    "retries_gated",
+    "tier_what_if",
     "transactions_only",
 ]

@@ -51,8 +51,8 @@ from membercare.capillary import (
     Unavailable,
     Words,
     client_from_settings,
+    retries_gated,
 )
-from membercare.capillary.transport import retries_gated
 
 logger = logging.getLogger(__name__)
 
