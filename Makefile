@@ -27,7 +27,8 @@ $(BIN)/.installed: pyproject.toml
 	  "CAPILLARY_USERNAME=sandbox.till" \
 	  "CAPILLARY_PASSWORD=sandbox-till-password" \
 	  "CAPILLARY_COUNTRY_CODE=IN" \
-	  "CAPILLARY_MOBILE_DIAL_CODE=91" > $@
+	  "CAPILLARY_MOBILE_DIAL_CODE=91" \
+	  "PROGRAM_CURRENCIES=*=INR" > $@
 
 # Translations (issue 10): locale/<lang>/LC_MESSAGES/django.po is committed, its compiled .mo is not
 # (.gitignore). Each .mo is rebuilt whenever its .po is newer, so `make run` and `make test` never

@@ -95,6 +95,7 @@ def masked_customer(
         changes["external_id"] = mask_tail(customer.external_id, keep=3)
     if "cards" not in revealed and customer.cards:
         changes["cards"] = tuple(_masked_card(card) for card in customer.cards)
+    changes["image_url"] = None  # the member's photo: for those who see contact details only
     if "fields" not in revealed:
         # Custom and extended fields hold personal data (birthdays, addresses): names only.
         changes["custom_fields"] = tuple(_hidden(field) for field in customer.custom_fields)
@@ -133,9 +134,16 @@ def visible_record(
             "expired_points": None,
             "loyalty_points": None,
             "lifetime_points": None,
+            "points_summary": None,
+            "promotion_points": None,
+            "delayed_accrual": None,
         }
     if not viewer.can(Cap.TIERS):
-        changes["slab_history"] = None
+        changes |= {
+            "slab_history": None,
+            "tier_update_criteria": None,
+            "retention_criteria": None,
+        }
     if not viewer.can(Cap.TIERS) and not viewer.can(Cap.POINTS):
         changes["programs"] = None
     if not viewer.can(Cap.COUPONS):

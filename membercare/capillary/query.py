@@ -189,6 +189,8 @@ FULL_VIEW = CustomerQuery(
             "transactions",
             "subscriptions",
             "card_details",
+            "segments",
+            "program_summary",
         }
     ),
     gap_to_upgrade_for=0,

@@ -141,6 +141,28 @@ class TransactionForm(forms.Form):
         return self.cleaned_data["type"] or services.DEFAULT_TRANSACTION_TYPE
 
 
+class WhatIfForm(forms.Form):
+    """The tier panel's "in N days": 0 to 365, 30 unless the agent says otherwise."""
+
+    days = forms.IntegerField(
+        label=_("In how many days"),
+        min_value=0,
+        max_value=365,
+        initial=30,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 3, "step": 1}),
+        error_messages={
+            "required": _("Say in how many days (0 to 365)."),
+            "invalid": _("Days are a whole number, 0 to 365."),
+            "min_value": _("Days are a whole number, 0 to 365."),
+            "max_value": _("At most 365 days ahead."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "what-if-%s")
+        super().__init__(*args, **kwargs)
+
+
 VERIFY_FIELD_CHOICES = [("mobile", _("Mobile")), ("email", _("Email")), ("name", _("Name"))]
 REVEAL_FIELD_CHOICES = [
     ("name", _("Name")),

@@ -11,10 +11,12 @@ member's whole record.
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,12 +26,24 @@ from membercare.access.policy import Shows, Viewer
 from membercare.audit.events import RecentViewer, recent_viewers
 from membercare.capillary import (
     CapillaryError,
+    Card,
     Customer,
     CustomerDeleted,
     CustomerNotFound,
+    DelayedAccrual,
+    PartnerProgram,
+    PointsEntry,
     PointsExpiry,
     ProgramSummary,
+    PromotionPoints,
+    RenewStrategy,
     TierChange,
+    UpgradeStrategy,
+    Warning,
+    WarningKind,
+)
+from membercare.capillary import (
+    Program as OrgProgram,
 )
 from membercare.lookup import services
 from membercare.lookup.charts import MonthBar, day_of, expiry_by_month, next_expiry
@@ -39,9 +53,11 @@ from membercare.lookup.forms import (
     RevealForm,
     TransactionForm,
     VerifyForm,
+    WhatIfForm,
 )
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.problems import Problem, problem_from
+from membercare.lookup.projection import Later, ProgramWhatIf, WhatIf, what_if
 from membercare.lookup.services import CouponPage, CouponQuery, Snapshot, TransactionList
 from membercare.lookup.tier_words import describe_expression
 from membercare.lookup.upstream import LookupLimited
@@ -60,11 +76,99 @@ class Panel(StrEnum):
 
 @dataclass(frozen=True)
 class Program:
-    """One loyalty program's tier standing, with its upgrade rule in words and its history."""
+    """One loyalty program's tier standing, with its upgrade rule in words and its history.
+
+    `upgrade` and `renewal` pair each of today's strategies with the what-if's (None until the
+    agent asks for one); `currency` is the program's, from configuration ("" unknown).
+    """
 
     summary: ProgramSummary
     expression: str
     history: tuple[TierChange, ...]
+    upgrade: tuple[tuple[UpgradeStrategy, Later | None], ...] = ()
+    renewal: tuple[tuple[RenewStrategy, Later | None], ...] = ()
+    what_if: ProgramWhatIf | None = None
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class CardRow:
+    card: Card
+    expired: bool
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    """One of the org's programs (or, without the programs list, one the member is in), with
+    the member's tier in it and its partner programs."""
+
+    name: str
+    description: str | None
+    points_to_currency_ratio: Decimal | None
+    is_default: bool
+    tier: str | None  # the member's tier in it; None: not enrolled (or not shown)
+    partners: tuple[PartnerProgram, ...]
+
+
+@dataclass(frozen=True)
+class ExpiryLot:
+    """A line of the expiry schedule with the name of its program (never its id)."""
+
+    lot: PointsExpiry
+    program: str
+
+
+@dataclass(frozen=True)
+class Notices:
+    """Capillary's item warnings in plain words, by the panel they concern."""
+
+    member: tuple[Warning, ...] = ()  # fraud (for those who see fraud), merged, other
+    tiers: tuple[Warning, ...] = ()
+    points: tuple[Warning, ...] = ()
+    profile: tuple[Warning, ...] = ()
+
+    @property
+    def points_failed(self) -> Warning | None:
+        return next((w for w in self.points if w.kind is WarningKind.POINTS_FAILED), None)
+
+
+_NOTICE_PANELS = {
+    WarningKind.FRAUD: ("member",),
+    WarningKind.MERGED: ("member",),
+    WarningKind.OTHER: ("member",),
+    WarningKind.POINTS_FAILED: ("tiers", "points"),
+    WarningKind.TOP_TIER: ("tiers",),
+    WarningKind.LOWEST_TIER: ("tiers",),
+    WarningKind.UPGRADE_CRITERIA_FAILED: ("tiers",),
+    WarningKind.RENEWAL_CRITERIA_FAILED: ("tiers",),
+    WarningKind.SUBSCRIPTIONS_FAILED: ("profile",),
+    WarningKind.SEGMENTS_FAILED: ("profile",),
+}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One program's delayed (pending) points and when each part is released."""
+
+    program: str
+    accrual: DelayedAccrual
+
+
+@dataclass(frozen=True)
+class Promotion:
+    program: str
+    grant: PromotionPoints
+
+
+@dataclass(frozen=True)
+class PointsDetail:
+    """What the points panel shows on demand, from one call asking only for points."""
+
+    pending: tuple[Pending, ...] | None  # None: Capillary sent no delayed accrual
+    promotions: tuple[Promotion, ...] | None
+    history: tuple[PointsEntry, ...] | None  # issued and redeemed, newest first
+    history_program: str
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +183,11 @@ class Record:
     chart: tuple[MonthBar, ...]
     next_expiry: PointsExpiry | None
     days_left: int | None
+    expiry_lots: tuple[ExpiryLot, ...] = ()  # the schedule, each lot with its program's name
+    next_expiry_program: str = ""
+    notices: Notices = field(default_factory=Notices)
+    cards: tuple[CardRow, ...] | None = None
+    program_list: tuple[ProgramRow, ...] | None = None
 
 
 class OwnData:
@@ -135,6 +244,11 @@ class CustomerPage:
     coupons: CouponPanel | None = None
     transactions: TransactionPanel | None = None
     viewed_by: tuple[RecentViewer, ...] = ()
+    what_if_form: WhatIfForm | None = None  # the tier panel's "in N days"
+    what_if: WhatIf | None = None
+    what_if_problem: Problem | None = None
+    points_detail: PointsDetail | None = None  # the points panel's detail, when asked for
+    points_detail_problem: Problem | None = None
     verify_form: VerifyForm | None = None  # the profile's forms: built only when it is shown
     verified: bool | None = None  # the verify's answer: match, no match, or no check made
     reveal_forms: dict[str, RevealForm] = field(default_factory=dict)
@@ -149,6 +263,11 @@ class CustomerPage:
         return self.record.customer if self.record else None
 
     @property
+    def points_detail_url(self) -> str:
+        """The points panel with its detail (pending, promotion points, history)."""
+        return f"{self.urls['points']}?detail=1"
+
+    @property
     def outcome(self) -> Outcome:
         """What the agent was shown of what they asked for."""
         if self.gone:
@@ -159,6 +278,13 @@ class CustomerPage:
             return self.transactions.outcome
         if self.problem:
             return self.problem.outcome
+        if self.panel is Panel.TIERS and self.what_if_form and self.what_if_form.is_bound:
+            if not self.what_if_form.is_valid():
+                return Outcome.INVALID
+            if self.what_if_problem:
+                return self.what_if_problem.outcome
+        if self.panel is Panel.POINTS and self.points_detail_problem:
+            return self.points_detail_problem.outcome
         if self.refused:
             return Outcome.INVALID
         if self.verified is not None:
@@ -178,6 +304,11 @@ class CustomerPage:
             return self.transactions.request_id
         if self.problem:
             return self.problem.request_id
+        if self.panel is Panel.TIERS and (self.what_if or self.what_if_problem):
+            return (self.what_if or self.what_if_problem).request_id  # type: ignore[union-attr]
+        if self.panel is Panel.POINTS and (self.points_detail or self.points_detail_problem):
+            shown = self.points_detail or self.points_detail_problem
+            return shown.request_id  # type: ignore[union-attr]
         return self.record.snapshot.request_id if self.record else self.gone_request_id
 
 
@@ -193,6 +324,8 @@ def customer_page(
     reveal_form: RevealForm | None = None,
     limited: LookupLimited | None = None,
     in_hand: Snapshot | None = None,
+    what_if_form: WhatIfForm | None = None,
+    points_detail: bool = False,
 ) -> CustomerPage:
     """The customer page for `viewer`, or, with `partial`, only what `panel`'s partial shows.
 
@@ -200,6 +333,8 @@ def customer_page(
     `limited`: the agent reached their lookup limit; nothing is read, and the page says so.
     `in_hand`: the member's record when this request already holds it (a search's), so that it is
     not read back from the cache.
+    `what_if_form`: the tier panel's "in N days", asked for (one more call, tier data only).
+    `points_detail`: the points panel's detail, asked for (one more call, points only).
     """
     only = panel if partial else None
     page = CustomerPage(user_id=user_id, viewer=viewer, urls=_urls(user_id), panel=panel)
@@ -228,7 +363,108 @@ def customer_page(
     if only is None and viewer.can(Cap.AUDIT):
         page = replace(page, viewed_by=tuple(recent_viewers(member_id=user_id)))
     shows_profile = only in (None, Panel.PROFILE)
-    return _with_record(page, snapshot, verify_form, reveal_form, forms=shows_profile)
+    page = _with_record(page, snapshot, verify_form, reveal_form, forms=shows_profile)
+    page = replace(page, what_if_form=what_if_form or WhatIfForm())
+    if what_if_form is not None and only in (None, Panel.TIERS):
+        page = _with_what_if(page, what_if_form)
+    if points_detail and only in (None, Panel.POINTS):
+        page = _with_points_detail(page)
+    return page
+
+
+def _with_what_if(page: CustomerPage, form: WhatIfForm) -> CustomerPage:
+    """The tier panel with "in N days" beside today: one call asking for tier data alone."""
+    if not form.is_valid() or page.record is None or not page.viewer.can(Cap.TIERS):
+        return page
+    days = form.cleaned_data["days"]
+    try:
+        later, problem = _read(lambda: services.tier_projection(user_id=page.user_id, days=days))
+    except (CustomerNotFound, CustomerDeleted) as error:
+        return replace(page, gone=Outcome.of(error), gone_request_id=error.request_id)
+    if later is None:
+        return replace(page, what_if_problem=problem)
+    record = page.record
+    projection = what_if(
+        today=record.customer, later=later.customer, days=days, on_day=timezone.localdate()
+    )
+    programs = tuple(_with_projection(program, projection) for program in record.programs)
+    return replace(page, what_if=projection, record=replace(record, programs=programs))
+
+
+def _with_projection(program: Program, projection: WhatIf) -> Program:
+    later = projection.of(program.summary.program_id)
+    if later is None:
+        return program
+    renewal = program.summary.renewal.strategies if program.summary.renewal else ()
+    return replace(
+        program,
+        upgrade=tuple(zip(program.summary.upgrade, later.upgrade, strict=False)),
+        renewal=tuple(zip(renewal, later.renewal, strict=False)),
+        what_if=later,
+    )
+
+
+def _with_points_detail(page: CustomerPage) -> CustomerPage:
+    """The points panel with its detail: one call asking for points alone."""
+    if page.record is None or not page.viewer.can(Cap.POINTS):
+        return page
+    try:
+        snapshot, problem = _read(lambda: services.points_details(user_id=page.user_id))
+    except (CustomerNotFound, CustomerDeleted) as error:
+        return replace(page, gone=Outcome.of(error), gone_request_id=error.request_id)
+    if snapshot is None:
+        return replace(page, points_detail_problem=problem)
+    customer = snapshot.customer
+    names = _program_names(page.record.customer) | _program_names(customer)
+    summary = customer.points_summary
+    pending = None
+    if customer.delayed_accrual is not None:
+        pending = tuple(
+            Pending(program=_name_of(names, accrual.program_id), accrual=accrual)
+            for accrual in customer.delayed_accrual
+            if accrual.delayed_points or accrual.parts
+        )
+    promotions = None
+    if customer.promotion_points is not None:
+        promotions = tuple(
+            Promotion(program=_name_of(names, grant.program_id), grant=grant)
+            for grant in sorted(
+                customer.promotion_points,
+                key=lambda grant: day_of(grant.expiry_date) or date.max,
+            )
+        )
+    detail = PointsDetail(
+        pending=pending,
+        promotions=promotions,
+        history=summary.history if summary else None,
+        history_program=_name_of(names, summary.program_id) if summary else "",
+        request_id=snapshot.request_id,
+    )
+    return replace(page, points_detail=detail)
+
+
+def _program_names(customer: Customer) -> dict[int | None, str]:
+    names: dict[int | None, str] = {
+        program.id: program.name for program in customer.programs_list or () if program.name
+    }
+    for summary in customer.programs or ():
+        if summary.title:
+            names[summary.program_id] = summary.title
+    return names
+
+
+def _name_of(names: dict[int | None, str], program_id: int | None) -> str:
+    if program_id in names:
+        return names[program_id]
+    if len(names) == 1:  # one program: whatever names it
+        return next(iter(names.values()))
+    return "" if program_id is None else f"Program {program_id}"
+
+
+def currency_of(program_id: int | None) -> str:
+    """The program's currency, from configuration (PROGRAM_CURRENCIES; "*" for any other)."""
+    currencies: dict[str, str] = settings.PROGRAM_CURRENCIES
+    return currencies.get(str(program_id), currencies.get("*", ""))
 
 
 def _read[T](read: Callable[[], T]) -> tuple[T | None, Problem | None]:
@@ -288,6 +524,7 @@ def _record(snapshot: Snapshot, viewer: Viewer, revealed: frozenset[ContactField
         sorted(customer.expiry_schedule or (), key=lambda lot: day_of(lot.expiry_date) or today)
     )
     upcoming = next_expiry(schedule, today=today)
+    names = _program_names(customer)
     return Record(
         snapshot=snapshot,
         customer=customer,
@@ -297,7 +534,64 @@ def _record(snapshot: Snapshot, viewer: Viewer, revealed: frozenset[ContactField
         chart=tuple(expiry_by_month(schedule, today=today)),
         next_expiry=upcoming,
         days_left=_days_until(upcoming, today),
+        expiry_lots=tuple(ExpiryLot(lot, _name_of(names, lot.program_id)) for lot in schedule),
+        next_expiry_program=_name_of(names, upcoming.program_id) if upcoming else "",
+        notices=_notices(customer, viewer),
+        cards=_cards(customer),
+        program_list=_program_list(customer),
     )
+
+
+def _cards(customer: Customer) -> tuple[CardRow, ...] | None:
+    if customer.cards is None:
+        return None
+    now = timezone.localtime().replace(tzinfo=None)  # Capillary's wall clock
+    return tuple(CardRow(card, card.is_expired_on(now)) for card in customer.cards)
+
+
+def _program_list(customer: Customer) -> tuple[ProgramRow, ...] | None:
+    """The programs list with partner programs: the org's (program_summary), else the member's
+    own programs with the partner programs linked to them."""
+    mine = {summary.program_id: summary for summary in customer.programs or ()}
+    if customer.programs_list is not None:
+        return tuple(
+            _program_row(program, mine.get(program.id)) for program in customer.programs_list
+        )
+    if customer.programs is None:
+        return None
+    return tuple(
+        ProgramRow(
+            name=summary.title or f"Program {summary.program_id}",
+            description=summary.description,
+            points_to_currency_ratio=summary.points_to_currency_ratio,
+            is_default=False,
+            tier=summary.current_tier,
+            partners=summary.linked_partner_programs,
+        )
+        for summary in customer.programs
+    )
+
+
+def _program_row(program: OrgProgram, summary: ProgramSummary | None) -> ProgramRow:
+    return ProgramRow(
+        name=program.name or f"Program {program.id}",
+        description=program.description,
+        points_to_currency_ratio=program.points_to_currency_ratio,
+        is_default=program.is_default,
+        tier=summary.current_tier if summary else None,
+        partners=program.partner_programs or (summary.linked_partner_programs if summary else ()),
+    )
+
+
+def _notices(customer: Customer, viewer: Viewer) -> Notices:
+    """The item's warnings by panel; a fraud warning only for those who may see fraud."""
+    by_panel: dict[str, list[Warning]] = {}
+    for notice in customer.notices:
+        if notice.kind is WarningKind.FRAUD and not viewer.can(Cap.FRAUD):
+            continue
+        for panel in _NOTICE_PANELS.get(notice.kind, ("member",)):
+            by_panel.setdefault(panel, []).append(notice)
+    return Notices(**{panel: tuple(notices) for panel, notices in by_panel.items()})
 
 
 def _program(summary: ProgramSummary, customer: Customer) -> Program:
@@ -307,7 +601,15 @@ def _program(summary: ProgramSummary, customer: Customer) -> Program:
         if change.program_id in (None, summary.program_id)
     )
     expression = describe_expression(summary.expression_relation, summary.upgrade)
-    return Program(summary=summary, expression=expression, history=history)
+    renewal = summary.renewal.strategies if summary.renewal else ()
+    return Program(
+        summary=summary,
+        expression=expression,
+        history=history,
+        upgrade=tuple((strategy, None) for strategy in summary.upgrade),
+        renewal=tuple((strategy, None) for strategy in renewal),
+        currency=currency_of(summary.program_id),
+    )
 
 
 def _days_until(lot: PointsExpiry | None, today: date) -> int | None:
@@ -376,4 +678,8 @@ def audit_detail(page: CustomerPage) -> dict[str, Any]:
         detail |= {"page": query.page, "order": query.order_by, "dir": query.direction}
     if page.panel is Panel.TRANSACTIONS and page.transactions and page.transactions.form.is_valid():
         detail["type"] = page.transactions.type
+    if page.what_if:
+        detail["what_if_days"] = page.what_if.days
+    if page.points_detail:
+        detail["points_detail"] = True
     return detail

@@ -25,6 +25,8 @@ from membercare.capillary import (
     Transaction,
     coupons_page,
     parse_identifier,
+    points_detail,
+    tier_what_if,
     transactions_only,
 )
 from membercare.hashing import keyed_hash
@@ -213,6 +215,18 @@ def recent_transactions(
         fetched_at=snapshot.fetched_at,
         request_id=snapshot.request_id,
     )
+
+
+def tier_projection(*, user_id: int, days: int) -> Snapshot:
+    """The member's tier standing as of today + `days` (the tier panel's "in N days"), with the
+    upgrade and retention criteria: one call asking only for tier data, cached like the others."""
+    return _cached_fetch(user_id, tier_what_if(days), purpose="what-if", variant=str(days))
+
+
+def points_details(*, user_id: int) -> Snapshot:
+    """The points panel's detail (pending and promotion points, the points history): one call
+    asking only for points, cached like the others."""
+    return _cached_fetch(user_id, points_detail(), purpose="points", variant="detail")
 
 
 def forget_member(*, user_id: int) -> None:

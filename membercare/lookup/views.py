@@ -37,6 +37,7 @@ from membercare.lookup.forms import (
     SearchForm,
     TransactionForm,
     VerifyForm,
+    WhatIfForm,
 )
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.pages import CustomerPage, Panel, audit_detail, customer_page
@@ -149,13 +150,35 @@ def profile(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
 @requires(Cap.TIERS)
 @require_GET
 def tiers(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
-    return _panel(request, user_id, Panel.TIERS)
+    """The tier panel; with `days`, each strategy "in N days" beside today (one more call)."""
+    if "days" not in request.GET:
+        return _panel(request, user_id, Panel.TIERS)
+    page = customer_page(
+        user_id=user_id,
+        viewer=viewer_of(request),
+        panel=Panel.TIERS,
+        partial=bool(request.htmx),
+        what_if_form=WhatIfForm(request.GET),
+    )
+    _record_look(request, page, action="view_panel")
+    return _render(request, page, partial=bool(request.htmx))
 
 
 @requires(Cap.POINTS)
 @require_GET
 def points(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
-    return _panel(request, user_id, Panel.POINTS)
+    """The points panel; with `detail`, its pending and promotion points and history too."""
+    if "detail" not in request.GET:
+        return _panel(request, user_id, Panel.POINTS)
+    page = customer_page(
+        user_id=user_id,
+        viewer=viewer_of(request),
+        panel=Panel.POINTS,
+        partial=bool(request.htmx),
+        points_detail=True,
+    )
+    _record_look(request, page, action="view_panel")
+    return _render(request, page, partial=bool(request.htmx))
 
 
 @requires(Cap.COUPONS)

@@ -44,3 +44,22 @@ def _local_marks(formatted: str) -> str:
 def humanize_code(value: str | None) -> str:
     """NOT_INTERESTED_RETURN reads "Not interested return"."""
     return (value or "").replace("_", " ").capitalize()
+
+
+@register.filter
+def money(value: int | Decimal | float | None, currency: str = "") -> str:
+    """A points worth with two decimals and the program's currency when known: "INR 1,298.50"."""
+    if value is None or value == "":
+        return "–"
+    shown = _local_marks(f"{Decimal(value):,.2f}")
+    return f"{currency} {shown}" if currency else shown
+
+
+@register.filter
+def ratio(value: Decimal | None, currency: str = "") -> str:
+    """A points-to-currency ratio as exact as Capillary gave it: 0.25, 0.001 (not 0.00), after
+    the program's currency when known ("INR 0.25")."""
+    if value is None:
+        return "–"
+    shown = _local_marks(f"{Decimal(value).normalize():,f}")
+    return f"{currency} {shown}" if currency else shown
