@@ -31,6 +31,7 @@ from membercare.capillary import (
     CustomerDeleted,
     CustomerNotFound,
     DelayedAccrual,
+    ExpiredPoints,
     PartnerProgram,
     PointsEntry,
     PointsExpiry,
@@ -184,6 +185,7 @@ class Record:
     next_expiry: PointsExpiry | None
     days_left: int | None
     expiry_lots: tuple[ExpiryLot, ...] = ()  # the schedule, each lot with its program's name
+    expired_lots: tuple[tuple[ExpiredPoints, str], ...] = ()  # each with its program's name
     next_expiry_program: str = ""
     notices: Notices = field(default_factory=Notices)
     cards: tuple[CardRow, ...] | None = None
@@ -535,10 +537,13 @@ def _record(snapshot: Snapshot, viewer: Viewer, revealed: frozenset[ContactField
         next_expiry=upcoming,
         days_left=_days_until(upcoming, today),
         expiry_lots=tuple(ExpiryLot(lot, _name_of(names, lot.program_id)) for lot in schedule),
+        expired_lots=tuple(
+            (lot, _name_of(names, lot.program_id)) for lot in customer.expired_points or ()
+        ),
         next_expiry_program=_name_of(names, upcoming.program_id) if upcoming else "",
         notices=_notices(customer, viewer),
         cards=_cards(customer),
-        program_list=_program_list(customer),
+        program_list=_program_list(customer, tiers=viewer.can(Cap.TIERS)),
     )
 
 
@@ -549,10 +554,13 @@ def _cards(customer: Customer) -> tuple[CardRow, ...] | None:
     return tuple(CardRow(card, card.is_expired_on(now)) for card in customer.cards)
 
 
-def _program_list(customer: Customer) -> tuple[ProgramRow, ...] | None:
+def _program_list(customer: Customer, *, tiers: bool) -> tuple[ProgramRow, ...] | None:
     """The programs list with partner programs: the org's (program_summary), else the member's
-    own programs with the partner programs linked to them."""
+    own programs with the partner programs linked to them. The member's tier in each only for
+    those who see tiers (the profile is every looker's)."""
     mine = {summary.program_id: summary for summary in customer.programs or ()}
+    if not tiers:
+        mine = {key: replace(summary, current_tier=None) for key, summary in mine.items()}
     if customer.programs_list is not None:
         return tuple(
             _program_row(program, mine.get(program.id)) for program in customer.programs_list

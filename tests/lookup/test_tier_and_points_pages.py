@@ -396,3 +396,18 @@ def test_the_expiry_headline_names_the_program(capillary, agent_client):
     answer(capillary, item)
     text = words(agent_client.get(reverse("customer", args=[GOLD])).content.decode())
     assert "120 Aurora Rewards points expire on" in text
+
+
+def test_the_programs_list_names_the_members_tier_only_to_those_who_see_tiers(capillary):
+    item = member(12000, 4175)
+    item["programs_list"] = {
+        "program": [{"programId": "1", "programName": "Aurora Rewards", "isDefault": "true"}]
+    }
+    answer(capillary, item)
+    points_only = Viewer(AGENT.capabilities - {Cap.TIERS})
+    for viewer, tier in ((AGENT, "Gold"), (points_only, None)):
+        page = customer_page(user_id=GOLD, viewer=viewer, panel=Panel.PROFILE, partial=True)
+        assert page.record is not None
+        assert [(row.name, row.tier) for row in page.record.program_list or ()] == [
+            ("Aurora Rewards", tier)
+        ]

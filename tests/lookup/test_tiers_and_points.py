@@ -191,6 +191,8 @@ def test_the_expiry_headline_and_schedule_name_the_program(agent_client):
     assert schedule
     assert "Aurora Rewards" in schedule.group(0)
     assert not re.search(r"<td>[12]</td>", schedule.group(0))  # no program ids
+    expired = points[points.index("<h3>Expired</h3>") :]
+    assert re.search(r"<td>Aurora (Rewards|Dining)</td>", expired)
 
 
 def test_points_detail_is_one_call_asking_only_for_points(agent_client, upstream):
