@@ -270,6 +270,13 @@ class CustomerPage:
         return f"{self.urls['points']}?detail=1"
 
     @property
+    def what_if_url(self) -> str:
+        """The tier panel in the days asked for (a failed what-if's Retry)."""
+        form = self.what_if_form
+        days = form.cleaned_data["days"] if form and form.is_bound and form.is_valid() else 30
+        return f"{self.urls['tiers']}?{urlencode({'days': days})}"
+
+    @property
     def outcome(self) -> Outcome:
         """What the agent was shown of what they asked for."""
         if self.gone:

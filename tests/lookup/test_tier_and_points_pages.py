@@ -208,6 +208,7 @@ def test_a_failed_what_if_leaves_today_on_screen_and_says_so(capillary, agent_cl
     assert "12,000" in words(html)  # today's tracker value is still there
     assert 'class="later"' not in html
     assert 'role="alert"' in html
+    assert f'href="/customers/{GOLD}/tiers/?days=30"' in html  # Retry asks the same again
 
 
 def test_what_if_renders_today_and_later_bars_and_the_criteria(capillary, agent_client):
