@@ -11,6 +11,10 @@ kept as a keyed hash. `detail` is for small, fixed facts; by convention its keys
 - `username`: the username typed at a failed sign-in (sign_in_failed), or the member of staff
   whose session ended, lockout was lifted or second factor was reset
 - `via`: how someone signed in (sign_in): "password" or "sso"
+- `filters`, `found`: a bill search's filter names (never their values) and its matches
+  (view_panel); `code_search`, `found`: a coupon looked for by its code (coupon_page)
+- `seconds`, `looked_at`: a call's length since the member was opened and how many searches its
+  summary lists (call_end)
 
 Never put an identifier's value, a name, an email or a phone number in `detail`.
 """

@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Changed their password")
     SESSION_ENDED = "session_ended", _("Session ended")
     SSO_REFUSED = "sso_refused", _("Single sign-on refused")
+    CALL_END = "call_end", _("Ended a call")
 
 
 class AuditEvent(models.Model):

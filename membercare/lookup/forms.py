@@ -3,16 +3,18 @@
 Each form holds its constraints once and renders its own widgets, with their current values.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from membercare.capillary import IdentifierKind
 from membercare.lookup import services
 from membercare.lookup.bulk import MAX_LINES
-from membercare.lookup.services import CouponQuery
+from membercare.lookup.services import BillSearch, CouponQuery
 from membercare.lookup.verification import too_many_attempts
 
 
@@ -23,11 +25,17 @@ def kind_choices() -> list[tuple[str, str]]:
     ]
 
 
-COUPON_ORDER_CHOICES = [("created_date", _("Issue date")), ("valid_till", _("Expiry date"))]
+# The seed's menus, complete: coupon_order_by, coupon_sort_order, coupon_status, type.
+COUPON_ORDER_CHOICES = [
+    ("created_date", _("Issue date")),
+    ("valid_till", _("Expiry date")),
+    ("created_by", _("Issued by")),
+]
 COUPON_DIRECTION_CHOICES = [("desc", _("Newest first")), ("asc", _("Oldest first"))]
 COUPON_STATUS_CHOICES = [
     ("", _("All statuses")),
     ("active", _("Active")),
+    ("unredeemed", _("Not redeemed")),
     ("redeemed", _("Redeemed")),
     ("expired", _("Expired")),
 ]
@@ -38,7 +46,12 @@ TRANSACTION_TYPE_CHOICES = [
     ("NOT_INTERESTED", _("Not interested")),
     ("NOT_INTERESTED_RETURN", _("Not interested return")),
     ("MIXED", _("Mixed")),
+    ("NI_MIXED", _("Not interested mixed")),
 ]
+# Store and till codes as Capillary writes them (letters, digits, dots, hyphens, underscores).
+_CODE = RegexValidator(
+    r"^[A-Za-z0-9._-]+$", _("A code has letters, digits, dots and hyphens only.")
+)
 MAX_COUPON_PAGE = 1000
 
 
@@ -125,20 +138,126 @@ class CouponForm(forms.Form):
 
 
 class TransactionForm(forms.Form):
-    type = forms.ChoiceField(label=_("Type"), choices=TRANSACTION_TYPE_CHOICES, required=False)
+    """The transactions panel's bill search: a type and the API's filters, all optional.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    With `store_scope` (a store manager's store) the store is that one whatever was typed: the
+    field is disabled, so Django keeps its initial value and ignores the submitted one.
+    """
+
+    type = forms.ChoiceField(label=_("Type"), choices=TRANSACTION_TYPE_CHOICES, required=False)
+    number = forms.CharField(
+        label=_("Bill number"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 16}),
+    )
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 9}),
+        error_messages={
+            "invalid": _("An amount is a number, such as 1250.50."),
+            "max_digits": _("That amount is too large."),
+            "max_decimal_places": _("An amount has at most two decimals."),
+            "max_whole_digits": _("That amount is too large."),
+        },
+    )
+    store = forms.CharField(
+        label=_("Store code"),
+        max_length=64,
+        required=False,
+        validators=[_CODE],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 14}),
+    )
+    till = forms.CharField(
+        label=_("Till code"),
+        max_length=64,
+        required=False,
+        validators=[_CODE],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 12}),
+    )
+    tenders = forms.BooleanField(label=_("Show tenders"), required=False)
+    credit_notes = forms.BooleanField(label=_("Show credit notes"), required=False)
+
+    def __init__(self, *args: Any, store_scope: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "transactions-%s")
         super().__init__(*args, **kwargs)
+        self.store_scope = store_scope or ""
+        if self.store_scope:
+            self.fields["store"].disabled = True
+            self.initial["store"] = self.store_scope
 
     @classmethod
-    def showing(cls, type: str) -> "TransactionForm":
-        form = cls({"type": type})
+    def showing(cls, type: str, *, store_scope: str | None = None) -> "TransactionForm":
+        form = cls({"type": type}, store_scope=store_scope)
         form.full_clean()
         return form
 
+    def clean_number(self) -> str:
+        number: str = self.cleaned_data["number"].strip()
+        if "," in number:
+            raise forms.ValidationError(_("One bill number at a time (no commas)."))
+        return number
+
+    def clean_amount(self) -> Decimal | None:
+        amount: Decimal | None = self.cleaned_data["amount"]
+        if amount is not None and not amount.is_finite():
+            raise forms.ValidationError(_("An amount is a number, such as 1250.50."))
+        return amount
+
+    @property
+    def store_ignored(self) -> bool:
+        """A store manager typed another store: their search stayed in their own."""
+        typed = str(self.data.get("store", "")).strip()
+        return bool(self.store_scope) and bool(typed) and typed.lower() != self.store_scope.lower()
+
     def transaction_type(self) -> str:
         return self.cleaned_data["type"] or services.DEFAULT_TRANSACTION_TYPE
+
+    def bill_search(self) -> BillSearch:
+        """What a valid form asks for; blanks are "any"."""
+        data = self.cleaned_data
+        return BillSearch(
+            type=self.transaction_type(),
+            number=data["number"],
+            on_date=data["date"],
+            amount=data["amount"],
+            store_code=self.store_scope or data["store"],
+            till_code=data["till"],
+            tenders=data["tenders"],
+            credit_notes=data["credit_notes"],
+        )
+
+
+class CouponCodeForm(forms.Form):
+    """Find a coupon by its code, among the member's coupons."""
+
+    code = forms.CharField(
+        label=_("Coupon code"),
+        max_length=64,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 16}),
+        error_messages={
+            "required": _("Type the coupon's code."),
+            "max_length": _("That's too long to be a coupon code."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "coupon-code-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if not any(ch.isalnum() for ch in code):
+            raise forms.ValidationError(_("Type the coupon's code."))
+        return code
 
 
 class WhatIfForm(forms.Form):

@@ -50,6 +50,7 @@ from membercare.lookup import services
 from membercare.lookup.charts import MonthBar, day_of, expiry_by_month, next_expiry
 from membercare.lookup.forms import (
     REVEAL_FIELD_CHOICES,
+    CouponCodeForm,
     CouponForm,
     RevealForm,
     TransactionForm,
@@ -59,7 +60,14 @@ from membercare.lookup.forms import (
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.problems import Problem, problem_from
 from membercare.lookup.projection import Later, ProgramWhatIf, WhatIf, what_if
-from membercare.lookup.services import CouponPage, CouponQuery, Snapshot, TransactionList
+from membercare.lookup.services import (
+    BillSearch,
+    CouponFind,
+    CouponPage,
+    CouponQuery,
+    Snapshot,
+    TransactionList,
+)
 from membercare.lookup.tier_words import describe_expression
 from membercare.lookup.upstream import LookupLimited
 from membercare.lookup.verification import contact_matches
@@ -220,6 +228,25 @@ class CouponPanel(OwnData):
     next_url: str
     result: CouponPage | None = None  # the page of coupons, when Capillary gave it
     problem: Problem | None = None
+    # Finding a coupon by its code: the form, and what it found (the list is not shown then).
+    code_form: CouponCodeForm | None = None
+    found: CouponFind | None = None
+
+    @property
+    def searching(self) -> bool:
+        return self.code_form is not None and self.code_form.is_bound
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.searching and self.code_form and not self.code_form.is_valid():
+            return Outcome.INVALID
+        return super().outcome
+
+    @property
+    def request_id(self) -> str | None:
+        if self.found is not None:
+            return self.found.request_id
+        return super().request_id
 
 
 @dataclass(frozen=True)
@@ -229,6 +256,15 @@ class TransactionPanel(OwnData):
     url: str
     result: TransactionList | None = None
     problem: Problem | None = None
+
+    @property
+    def search(self) -> BillSearch:
+        return self.result.search if self.result else BillSearch(type=self.type)
+
+    @property
+    def searched(self) -> bool:
+        """The agent asked for more than the first view's newest bills."""
+        return not replace(self.search, store_code="").in_first_view
 
 
 @dataclass(frozen=True)
@@ -329,6 +365,7 @@ def customer_page(
     partial: bool = False,
     coupon_form: CouponForm | None = None,
     transaction_form: TransactionForm | None = None,
+    coupon_code_form: CouponCodeForm | None = None,
     verify_form: VerifyForm | None = None,
     reveal_form: RevealForm | None = None,
     limited: LookupLimited | None = None,
@@ -359,10 +396,12 @@ def customer_page(
             page = replace(page, problem=problem)
         if only in (None, Panel.COUPONS) and viewer.can(Cap.COUPONS):
             form = coupon_form or CouponForm.showing(CouponQuery())
-            coupons = _coupon_panel(page, form, store_code, snapshot)
+            coupons = _coupon_panel(page, form, store_code, snapshot, coupon_code_form)
             page = replace(page, coupons=coupons)
         if only in (None, Panel.TRANSACTIONS) and viewer.transaction_scope is not None:
-            shown = transaction_form or TransactionForm.showing(services.DEFAULT_TRANSACTION_TYPE)
+            shown = transaction_form or TransactionForm.showing(
+                services.DEFAULT_TRANSACTION_TYPE, store_scope=store_code or None
+            )
             transactions = _transaction_panel(page, shown, store_code, snapshot)
             page = replace(page, transactions=transactions)
     except (CustomerNotFound, CustomerDeleted) as error:
@@ -633,7 +672,11 @@ def _days_until(lot: PointsExpiry | None, today: date) -> int | None:
 
 
 def _coupon_panel(
-    page: CustomerPage, form: CouponForm, store_code: str, snapshot: Snapshot | None
+    page: CustomerPage,
+    form: CouponForm,
+    store_code: str,
+    snapshot: Snapshot | None,
+    code_form: CouponCodeForm | None = None,
 ) -> CouponPanel:
     query = form.coupon_query() if form.is_valid() else CouponQuery()
     url = page.urls["coupons"]  # the partial's own URL keeps the page position (a plain link too)
@@ -643,7 +686,22 @@ def _coupon_panel(
         url=f"{url}?{urlencode(query.params())}",
         previous_url=f"{url}?{urlencode(replace(query, page=query.page - 1).params())}",
         next_url=f"{url}?{urlencode(replace(query, page=query.page + 1).params())}",
+        code_form=code_form or CouponCodeForm(),
     )
+    if panel.searching and code_form is not None:
+        # A code search shows what it found, not a page of the list: at most one call.
+        panel = replace(panel, url=f"{url}?{urlencode({'code': code_form.data.get('code', '')})}")
+        if not code_form.is_valid():
+            return panel
+        if page.problem:
+            return replace(panel, problem=page.problem)
+        code = code_form.cleaned_data["code"]
+        found, problem = _read(
+            lambda: services.find_coupon(
+                user_id=page.user_id, code=code, store_code=store_code, record=snapshot
+            )
+        )
+        return replace(panel, found=found, problem=problem)
     if not form.is_valid():
         return panel
     if page.problem:  # the member's record could not be had: neither can their coupons
@@ -660,15 +718,17 @@ def _transaction_panel(
     page: CustomerPage, form: TransactionForm, store_code: str, snapshot: Snapshot | None
 ) -> TransactionPanel:
     type = form.transaction_type() if form.is_valid() else services.DEFAULT_TRANSACTION_TYPE
-    url = f"{page.urls['transactions']}?{urlencode({'type': type})}"
+    search = form.bill_search() if form.is_valid() else BillSearch()
+    url = f"{page.urls['transactions']}?{urlencode(search.params())}"
     panel = TransactionPanel(form=form, type=type, url=url)
     if not form.is_valid():
         return panel
     if page.problem:
         return replace(panel, problem=page.problem)
+    # The viewer's store, not the form's, bounds a store manager's search (services.find_bills).
     transactions, problem = _read(
-        lambda: services.recent_transactions(
-            user_id=page.user_id, type=type, store_code=store_code, record=snapshot
+        lambda: services.find_bills(
+            user_id=page.user_id, search=search, store_code=store_code, record=snapshot
         )
     )
     if transactions is not None:  # as this viewer may see them: a manager's store's only
@@ -693,6 +753,12 @@ def audit_detail(page: CustomerPage) -> dict[str, Any]:
         detail |= {"page": query.page, "order": query.order_by, "dir": query.direction}
     if page.panel is Panel.TRANSACTIONS and page.transactions and page.transactions.form.is_valid():
         detail["type"] = page.transactions.type
+        if page.transactions.searched:  # which filters, never their values; how many matched
+            detail["filters"] = list(page.transactions.search.filters)
+            if page.transactions.result is not None:
+                detail["found"] = page.transactions.result.found
+    if page.panel is Panel.COUPONS and page.coupons and page.coupons.found is not None:
+        detail = {"panel": "coupons", "code_search": True, "found": len(page.coupons.found.coupons)}
     if page.what_if:
         detail["what_if_days"] = page.what_if.days
     if page.points_detail:

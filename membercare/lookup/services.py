@@ -7,7 +7,8 @@ part.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,12 @@ COUPON_PAGE_SIZE = 10
 # The pages the first view's call brings (FULL_VIEW asks one coupon more, to know of a next page).
 FIRST_VIEW_COUPON_PAGES = ((FULL_VIEW.coupon_limit or 1) - 1) // COUPON_PAGE_SIZE
 RECENT_TRANSACTIONS = 10
+# A bill search shows this many of what it finds, newest first (the API sends every match).
+BILL_SEARCH_SHOWN = 25
+# Finding a coupon by its code: one call for the member's coupons, at most this many (the API has
+# no code filter). 1,000 is four times the largest wallet we know of (the demo's 250) and about
+# 250 kB of JSON: docs/contract-notes.md, "Finding a coupon by its code".
+COUPON_CODE_SEARCH_LIMIT = 1000
 
 # The first view asks for the newest coupons of every status and for transactions of every type:
 # a coupon page or a transaction filter with these values is answered from that one call.
@@ -110,11 +117,70 @@ class CouponPage:
 
 
 @dataclass(frozen=True)
+class BillSearch:
+    """What the agent asks of the transactions panel: a type and any of the API's bill filters.
+
+    Blank is "any". One date, as the API takes one (`YYYY-MM-DD`); the store code is replaced by
+    the viewer's own store for store managers (`find_bills`).
+    """
+
+    type: str = DEFAULT_TRANSACTION_TYPE
+    number: str = ""
+    on_date: date | None = None
+    amount: Decimal | None = None
+    store_code: str = ""
+    till_code: str = ""
+    tenders: bool = False
+    credit_notes: bool = False
+
+    @property
+    def in_first_view(self) -> bool:
+        """Nothing asked beyond the first view's transactions (every type, no filter)."""
+        return self == BillSearch()
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        """The names of the filters in use (for the audit trail and the call summary)."""
+        used = {
+            "type": self.type != DEFAULT_TRANSACTION_TYPE,
+            "number": bool(self.number),
+            "date": self.on_date is not None,
+            "amount": self.amount is not None,
+            "store": bool(self.store_code),
+            "till": bool(self.till_code),
+            "tenders": self.tenders,
+            "credit_notes": self.credit_notes,
+        }
+        return tuple(name for name, on in used.items() if on)
+
+    def params(self) -> dict[str, str]:
+        """The search as the panel's URL carries it (only what is set)."""
+        params = {
+            "type": self.type,
+            "number": self.number,
+            "date": self.on_date.isoformat() if self.on_date else "",
+            "amount": str(self.amount) if self.amount is not None else "",
+            "store": self.store_code,
+            "till": self.till_code,
+            "tenders": "on" if self.tenders else "",
+            "credit_notes": "on" if self.credit_notes else "",
+        }
+        return {name: value for name, value in params.items() if value}
+
+
+@dataclass(frozen=True)
 class TransactionList:
     type: str
     transactions: tuple[Transaction, ...]
     fetched_at: datetime
     request_id: str | None = None
+    search: BillSearch = field(default_factory=BillSearch)
+    found: int = 0  # how many matched, of which `transactions` are the first shown
+
+    @property
+    def more(self) -> int:
+        """How many matched beyond those shown."""
+        return max(self.found - len(self.transactions), 0)
 
 
 def read_identifier(*, text: str, kind: IdentifierKind | None) -> Identifier:
@@ -194,26 +260,132 @@ def coupon_page(
     )
 
 
+@dataclass(frozen=True)
+class CouponFind:
+    """The member's coupons whose code is the one typed (or, failing that, contains it)."""
+
+    code: str
+    coupons: tuple[Coupon, ...]
+    searched: int  # how many of the member's coupons were looked through
+    complete: bool  # every coupon of the member was looked through (fewer than the bound)
+    fetched_at: datetime
+    request_id: str | None = None
+    exact: bool = True  # the codes are the one typed; else they contain it
+
+    @property
+    def details(self) -> tuple["CouponDetail", ...]:
+        now = timezone.localtime().replace(tzinfo=None)  # Capillary's wall clock, as Coupon's
+        return tuple(CouponDetail(coupon, coupon.can_redeem_on(now)) for coupon in self.coupons)
+
+
+@dataclass(frozen=True)
+class CouponDetail:
+    coupon: Coupon
+    can_redeem: bool  # may the member redeem it now (again, for a series that allows it)
+
+
+def find_coupon(
+    *, user_id: int, code: str, store_code: str = "", record: Snapshot | None = None
+) -> CouponFind:
+    """The member's coupon with this code: from the member's record when it holds it (the newest
+    coupons, no call), else from one call for up to COUPON_CODE_SEARCH_LIMIT of the member's
+    coupons, cached like the others (the API has no filter by code)."""
+    wanted = _code_key(code)
+    held = record or cache.get(_snapshot_key(user_id, store_code))
+    if held is not None:
+        found = _coupons_with(held.customer.coupons or (), wanted, exact=True)
+        if found:
+            return CouponFind(
+                code,
+                found,
+                len(held.customer.coupons or ()),
+                False,
+                held.fetched_at,
+                held.request_id,
+            )
+    query = coupons_page(limit=COUPON_CODE_SEARCH_LIMIT + 1)  # one more: "there are more"
+    snapshot = _cached_fetch(user_id, query, purpose="coupons", variant="every")
+    coupons = (snapshot.customer.coupons or ())[:COUPON_CODE_SEARCH_LIMIT]
+    complete = len(snapshot.customer.coupons or ()) <= COUPON_CODE_SEARCH_LIMIT
+    found = _coupons_with(coupons, wanted, exact=True)
+    exact = bool(found)
+    if not found and len(wanted) >= MIN_PARTIAL_CODE:
+        found = _coupons_with(coupons, wanted, exact=False)
+    return CouponFind(
+        code=code,
+        coupons=found[:COUPON_PAGE_SIZE],
+        searched=len(coupons),
+        complete=complete,
+        fetched_at=snapshot.fetched_at,
+        request_id=snapshot.request_id,
+        exact=exact,
+    )
+
+
+MIN_PARTIAL_CODE = 4  # a shorter part of a code would match too many to help
+
+
+def _code_key(code: str) -> str:
+    """A code as agents read it out: case, spaces and hyphens do not matter."""
+    return "".join(ch for ch in code.casefold() if ch.isalnum())
+
+
+def _coupons_with(coupons: tuple[Coupon, ...], wanted: str, *, exact: bool) -> tuple[Coupon, ...]:
+    return tuple(
+        coupon
+        for coupon in coupons
+        if (key := _code_key(coupon.code or "")) and (key == wanted if exact else wanted in key)
+    )
+
+
 def recent_transactions(
     *, user_id: int, type: str, store_code: str = "", record: Snapshot | None = None
 ) -> TransactionList:
-    """The most recent transactions of one type (or ALL, which the first view already has).
+    """The most recent transactions of one type (or ALL, which the first view already has)."""
+    return find_bills(
+        user_id=user_id, search=BillSearch(type=type), store_code=store_code, record=record
+    )
 
-    With a store code, Capillary is asked for that store's only; the page keeps only that store's
-    whatever comes back (membercare.access.masking.visible_transactions).
+
+def find_bills(
+    *, user_id: int, search: BillSearch, store_code: str = "", record: Snapshot | None = None
+) -> TransactionList:
+    """The member's bills that match `search`: the first view's from its record, any other
+    search one upstream call asking only for transactions (`transactions_only`), cached.
+
+    `store_code` is the viewer's store (store managers): it replaces whatever store the search
+    names, so a manager's search never leaves their store, and Capillary is asked for that store's
+    only; the page keeps only that store's whatever comes back
+    (membercare.access.masking.visible_transactions).
     """
-    if type == DEFAULT_TRANSACTION_TYPE:
+    # Without a filter of their own, a manager's search is the first view's (of their store).
+    first_view = replace(search, store_code="").in_first_view if store_code else None
+    if store_code:
+        search = replace(search, store_code=store_code)
+    if first_view or (first_view is None and search.in_first_view):
         snapshot = record or member_snapshot(user_id=user_id, store_code=store_code)
+        shown = RECENT_TRANSACTIONS
     else:
-        query = transactions_only(type=type, store_code=store_code or None)
-        snapshot = _cached_fetch(
-            user_id, query, purpose="transactions", variant=f"{type}:{store_code}"
+        query = transactions_only(
+            type=search.type,
+            store_code=search.store_code or None,
+            number=search.number or None,
+            date=search.on_date,
+            amount=search.amount,
+            till_code=search.till_code or None,
+            tenders=search.tenders,
+            credit_notes=search.credit_notes,
         )
+        snapshot = _cached_fetch(user_id, query, purpose="transactions", variant=repr(search))
+        shown = BILL_SEARCH_SHOWN
+    found = snapshot.customer.transactions or ()
     return TransactionList(
-        type=type,
-        transactions=(snapshot.customer.transactions or ())[:RECENT_TRANSACTIONS],
+        type=search.type,
+        transactions=found[:shown],
         fetched_at=snapshot.fetched_at,
         request_id=snapshot.request_id,
+        search=search,
+        found=len(found),
     )
 
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("customers/<int:user_id>/transactions/", views.transactions, name="customer-transactions"),
     path("customers/<int:user_id>/verify/", views.verify, name="customer-verify"),
     path("customers/<int:user_id>/reveal/", views.reveal, name="customer-reveal"),
+    path("customers/<int:user_id>/end-call/", views.end_call, name="customer-end-call"),
     path("customers/as-group/<int:group_id>/", views.group_preview, name="group-preview"),
 ]

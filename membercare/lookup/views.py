@@ -17,6 +17,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
@@ -27,10 +28,11 @@ from membercare.access.policy import requires, viewer_for_group, viewer_of
 from membercare.audit.events import record
 from membercare.capillary import CapillaryError, Identifier, InvalidIdentifier, detect_kind
 from membercare.http import HtmxHttpRequest
-from membercare.lookup import services, upstream
+from membercare.lookup import calls, services, upstream
 from membercare.lookup.bulk import BulkRow, look_up_lines
 from membercare.lookup.forms import (
     BulkForm,
+    CouponCodeForm,
     CouponForm,
     PreviewForm,
     RevealForm,
@@ -113,6 +115,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         request_id=found.request_id,
         opened=True,
     )
+    calls.begin(request.session, page)
     form.leave_focus_alone()
     response = _render(request, page, template="lookup/found.html", form=form)
     return push_url(retarget(reswap(response, "innerHTML"), "#workspace"), url)
@@ -126,7 +129,30 @@ def customer(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     limited = _limited(request, user_id)
     page = customer_page(user_id=user_id, viewer=viewer_of(request), limited=limited)
     _record_look(request, page)
+    calls.begin(request.session, page)
     return _render(request, page, partial=partial)
+
+
+@requires(Cap.LOOKUP)
+@require_POST
+def end_call(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+    """End the call: the member leaves the screen and the search box, a `call_end` event records
+    the time since the lookup, and the call's summary is shown to copy (never contact data)."""
+    call = calls.end(request.session, member_id=user_id)
+    now = timezone.now()
+    seconds = call.seconds(now) if call else None
+    detail = {"seconds": seconds, "looked_at": len(call.notes) if call else 0}
+    record(request, action="call_end", member_id=user_id, detail=detail)
+    context = {
+        "ended": call,
+        "ended_user_id": user_id,
+        "summary": call.summary(now) if call else "",
+        "form": SearchForm(),
+    }
+    if not request.htmx:
+        return TemplateResponse(request, CUSTOMER_PAGE, context)
+    response = TemplateResponse(request, "lookup/call_ended.html", context)
+    return push_url(retarget(reswap(response, "innerHTML"), "#workspace"), reverse("home"))
 
 
 @requires(Cap.LOOKUP)
@@ -190,22 +216,29 @@ def coupons(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
         panel=Panel.COUPONS,
         partial=bool(request.htmx),
         coupon_form=CouponForm(request.GET),
+        # `code`: find a coupon by its code among the member's (the list is not shown then).
+        coupon_code_form=CouponCodeForm(request.GET) if "code" in request.GET else None,
     )
     _record_look(request, page, action="coupon_page")
+    calls.note_coupons(request.session, page)
     return _render(request, page, partial=bool(request.htmx))
 
 
 @requires(Cap.TRANSACTIONS, Cap.STORE_TRANSACTIONS, any_of=True)
 @require_GET
 def transactions(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+    """The transactions panel: the newest bills, or those a bill search finds (one call)."""
+    viewer = viewer_of(request)
     page = customer_page(
         user_id=user_id,
-        viewer=viewer_of(request),
+        viewer=viewer,
         panel=Panel.TRANSACTIONS,
         partial=bool(request.htmx),
-        transaction_form=TransactionForm(request.GET),
+        # A store manager's search stays in their store, whatever they typed.
+        transaction_form=TransactionForm(request.GET, store_scope=viewer.transaction_scope),
     )
     _record_look(request, page, action="view_panel")
+    calls.note_bills(request.session, page)
     return _render(request, page, partial=bool(request.htmx))
 
 

@@ -44,6 +44,7 @@ TABLE: dict[str, tuple[dict, str, dict, set[str], set[int]]] = {
         {"agent", "admin"},
         {200},
     ),
+    "customer-end-call": ({"user_id": MEMBER}, "POST", {}, LOOKUP, {200}),
     "group-preview": ({"group_id": "agents"}, "GET", {"user_id": MEMBER}, {"admin"}, {200}),
     "groups": ({}, "GET", {}, {"admin"}, {200}),
     "group-create": ({}, "POST", {"name": "Night shift"}, {"admin"}, {200, 302, 303}),

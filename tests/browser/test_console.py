@@ -103,6 +103,7 @@ def test_the_agent_screens_log_no_error_and_no_csp_violation(
     coupons.get_by_role("link", name="← Previous").click()
     expect(coupons.get_by_text("Page 1")).to_be_visible()
     coupons.get_by_label("Order by").select_option("valid_till")
+    coupons.get_by_role("button", name="Apply").click()
     settle(page)
 
     search(page, "demo.fraud.confirmed@example.com")
@@ -139,7 +140,9 @@ def test_the_store_manager_screens_log_no_error_and_no_csp_violation(
     sign_in(page, app, "manager")
     search(page, "demo.fraud.confirmed@example.com")
     expect(page.locator("#tiers")).to_be_visible()
-    reach(page, "#transactions").get_by_role("combobox").first.select_option(index=1)
+    transactions = reach(page, "#transactions")
+    transactions.get_by_role("combobox").first.select_option(index=1)
+    transactions.get_by_role("button", name="Find bills").click()
     settle(page)
     expect_accessible(page, "store manager, transactions filtered", known=CUSTOMER_VIEW)
     assert console.problems == []
