@@ -98,6 +98,9 @@ class Program:
     renewal: tuple[tuple[RenewStrategy, Later | None], ...] = ()
     what_if: ProgramWhatIf | None = None
     currency: str = ""
+    # The program's soonest lot of points still to expire, and the days until it (the header's).
+    next_expiry: PointsExpiry | None = None
+    days_left: int | None = None
 
 
 @dataclass(frozen=True)
@@ -577,7 +580,10 @@ def _record(snapshot: Snapshot, viewer: Viewer, revealed: frozenset[ContactField
         snapshot=snapshot,
         customer=customer,
         revealed=revealed,
-        programs=tuple(_program(program, customer) for program in customer.programs or ()),
+        programs=tuple(
+            _program(program, customer, schedule=schedule, today=today)
+            for program in customer.programs or ()
+        ),
         schedule=schedule,
         chart=tuple(expiry_by_month(schedule, today=today)),
         next_expiry=upcoming,
@@ -648,7 +654,13 @@ def _notices(customer: Customer, viewer: Viewer) -> Notices:
     return Notices(**{panel: tuple(notices) for panel, notices in by_panel.items()})
 
 
-def _program(summary: ProgramSummary, customer: Customer) -> Program:
+def _program(
+    summary: ProgramSummary,
+    customer: Customer,
+    *,
+    schedule: tuple[PointsExpiry, ...] = (),
+    today: date | None = None,
+) -> Program:
     history = tuple(
         change
         for change in customer.slab_history or ()
@@ -656,6 +668,15 @@ def _program(summary: ProgramSummary, customer: Customer) -> Program:
     )
     expression = describe_expression(summary.expression_relation, summary.upgrade)
     renewal = summary.renewal.strategies if summary.renewal else ()
+    today = today or timezone.localdate()
+    # A lot without a program is the member's only program's (as _name_of reads it).
+    only = len(customer.programs or ()) == 1
+    own = [
+        lot
+        for lot in schedule
+        if lot.program_id == summary.program_id or (only and lot.program_id is None)
+    ]
+    upcoming = next_expiry(own, today=today)
     return Program(
         summary=summary,
         expression=expression,
@@ -663,6 +684,8 @@ def _program(summary: ProgramSummary, customer: Customer) -> Program:
         upgrade=tuple((strategy, None) for strategy in summary.upgrade),
         renewal=tuple((strategy, None) for strategy in renewal),
         currency=currency_of(summary.program_id),
+        next_expiry=upcoming,
+        days_left=_days_until(upcoming, today),
     )
 
 

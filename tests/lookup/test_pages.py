@@ -3,7 +3,10 @@
 Capillary is replayed at the HTTP boundary; nothing here renders a template or makes a request.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from membercare import metrics
 from membercare.access.capabilities import Cap
@@ -12,7 +15,8 @@ from membercare.lookup import services
 from membercare.lookup.forms import CouponForm, RevealForm, TransactionForm, VerifyForm
 from membercare.lookup.outcomes import Outcome
 from membercare.lookup.pages import Panel, audit_detail, customer_page
-from tests.lookup.conftest import GOLD, answer_busy, answer_gone, answer_member
+from tests.capillary.conftest import envelope, full_view_item
+from tests.lookup.conftest import ENDPOINT, GOLD, answer_busy, answer_gone, answer_member
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +68,40 @@ def test_it_builds_no_panel_the_viewer_may_not_see(capillary):
     assert page.viewed_by == ()
     assert page.customer is not None
     assert page.customer.mobile == "••••••••0002"
+
+
+def test_each_program_has_its_own_next_expiry_for_the_header(capillary):
+    today = timezone.localdate()
+    item = full_view_item()
+    item["expiry_schedule"] = [
+        {"points": 300, "expiry_date": (today - timedelta(days=2)).isoformat(), "program_id": 1},
+        {"points": 700, "expiry_date": (today + timedelta(days=40)).isoformat(), "program_id": 1},
+        {"points": 500, "expiry_date": (today + timedelta(days=9)).isoformat(), "program_id": 1},
+        {"points": 80, "expiry_date": (today + timedelta(days=20)).isoformat(), "program_id": 2},
+    ]
+    capillary.get(ENDPOINT, json=envelope(item))
+
+    page = customer_page(user_id=GOLD, viewer=AGENT)
+
+    assert page.record is not None
+    by_title = {program.summary.title: program for program in page.record.programs}
+    aurora, dining = by_title["Aurora Rewards"], by_title["Aurora Dining"]
+    assert aurora.next_expiry is not None
+    assert dining.next_expiry is not None
+    assert (aurora.next_expiry.points, aurora.days_left) == (500, 9)  # not the one gone already
+    assert (dining.next_expiry.points, dining.days_left) == (80, 20)
+    assert page.record.next_expiry == aurora.next_expiry  # the member's soonest, any program
+
+
+def test_a_program_with_nothing_to_expire_has_no_next_expiry(capillary):
+    item = full_view_item()
+    item["expiry_schedule"] = []
+    capillary.get(ENDPOINT, json=envelope(item))
+
+    page = customer_page(user_id=GOLD, viewer=AGENT)
+
+    assert page.record is not None
+    assert [(p.next_expiry, p.days_left) for p in page.record.programs] == [(None, None)] * 2
 
 
 @pytest.mark.parametrize(
