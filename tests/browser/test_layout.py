@@ -1,0 +1,193 @@
+"""The customer view's layout in a real browser (issue 10, items 2, 6 and 7): right to left in
+Arabic with identifiers kept left to right, the member at a glance in the first viewport, and no
+page wider than the screen on a desktop, a tablet or a phone."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.accessibility import CUSTOMER_VIEW, expect_accessible
+from tests.browser.conftest import screenshot, search, sign_in
+from tests.browser.test_accessibility import sign_in_by_field_names
+
+pytestmark = pytest.mark.usefixtures("agent", "manager")
+
+WIDTHS = (1366, 1024, 768, 390)
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Any]:
+    """A page in a browser context of a given language and viewport, closed after the test."""
+    contexts = []
+
+    def make(*, locale: str = "en-GB", width: int = 1280, height: int = 900) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def look_up(page: Page, text: str) -> None:
+    """A search without reading the box's label, for a page in any language."""
+    box = page.locator("#search input[name=q]")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#customer-view")).to_be_visible()
+    expect(page.locator("#workspace > [data-stale]")).to_have_count(0)
+
+
+def direction(page: Page, selector: str) -> str:
+    """The computed direction of the first element the selector finds."""
+    return page.locator(selector).first.evaluate("element => getComputedStyle(element).direction")
+
+
+def top_and_bottom(page: Page, selector: str) -> tuple[float, float]:
+    """Where an element is on the page (not the viewport), from the page's top, in CSS px."""
+    box: list[float] = page.locator(selector).first.evaluate(
+        "element => { const r = element.getBoundingClientRect();"
+        " return [r.top + window.scrollY, r.bottom + window.scrollY]; }"
+    )
+    return box[0], box[1]
+
+
+def page_overflow(page: Page) -> int:
+    """How many CSS px the page is wider than the viewport (0: no horizontal page scroll)."""
+    width: int = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    return width
+
+
+SMALL_TARGETS = """
+() => {
+  // Every control an agent taps, but links inside sentences (WCAG 2.5.8's inline exception):
+  // a checkbox counts with its label, which takes the tap too.
+  const controls = document.querySelectorAll(
+    "button, select, summary, input:not([type=hidden]), nav a, .pager a, .controls > a, .more a"
+  );
+  const small = [];
+  for (const control of controls) {
+    const target = control.matches("input[type=checkbox]") && control.closest("label")
+      ? control.closest("label") : control;
+    const box = target.getBoundingClientRect();
+    if (!box.width || !box.height || getComputedStyle(target).visibility === "hidden") continue;
+    if (box.width < 24 || box.height < 24) {
+      const size = `${box.width.toFixed(1)}x${box.height.toFixed(1)}`;
+      small.push(`${target.outerHTML.slice(0, 90)} ${size}`);
+    }
+  }
+  return small;
+}
+"""
+
+
+def test_in_arabic_the_view_is_right_to_left_and_identifiers_stay_left_to_right(
+    open_page, app: str
+):
+    page = open_page(locale="ar", width=1366, height=900)
+    sign_in_by_field_names(page, app, "agent")
+    look_up(page, "demo.arabic@example.com")
+
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert direction(page, "body") == "rtl"
+    assert direction(page, "#tiers") == "rtl"
+    # Identifiers, codes and numbers, masked or not, read left to right.
+    for selector in (
+        "#member-header .member-meta bdi",  # the user id
+        "#profile dd.mono bdi",  # the mobile, masked
+        "#profile .plain .mono",  # a card number
+        "#coupons td.mono",  # a coupon code
+        ".glance-balance bdi",  # a points balance
+    ):
+        assert direction(page, selector) == "ltr", selector
+    # The name takes its direction from itself: Arabic initials stay in their order.
+    assert (
+        page.locator("#member-header h1").evaluate("h1 => getComputedStyle(h1).unicodeBidi")
+        == "plaintext"
+    )
+    assert direction(page, "#profile dd bdi[dir=auto]") == "rtl"  # an Arabic name reads as one
+    # The layout mirrors: the profile column is on the right, the tiers and points on its left.
+    profile = page.locator("#profile").bounding_box()
+    tiers = page.locator("#tiers").bounding_box()
+    assert profile is not None
+    assert tiers is not None
+    assert profile["x"] > tiers["x"]
+    # So does the expiry chart (this month at the right), with its words turned back to read.
+    assert page.locator(".chart svg").evaluate("svg => getComputedStyle(svg).transform") != "none"
+    expect_accessible(page, "customer view (ar)", known=CUSTOMER_VIEW)
+    screenshot(page, "customer-view-ar")
+
+
+def test_in_chinese_the_view_is_left_to_right_with_the_family_name_first(open_page, app: str):
+    page = open_page(locale="zh-CN", width=1366, height=900)
+    sign_in_by_field_names(page, app, "agent")
+    look_up(page, "demo.chinese@example.com")
+
+    assert direction(page, "body") == "ltr"
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.locator(".glance")).to_be_visible()
+    expect_accessible(page, "customer view (zh-hans)", known=CUSTOMER_VIEW)
+    screenshot(page, "customer-view-zh")
+
+
+@pytest.mark.parametrize("persona", ["agent", "manager"])
+def test_no_page_is_wider_than_the_screen_and_every_target_is_big_enough(
+    open_page, app: str, persona
+):
+    page = open_page(width=WIDTHS[0], height=900)
+    sign_in(page, app, persona)
+    search(page, "demo.coupons@example.com")  # the widest: coupons and transactions tables
+    expect(page.locator("#customer-view")).to_be_visible()
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page_overflow(page) <= 0, f"{persona} at {width} px"
+        assert page.evaluate(SMALL_TARGETS) == [], f"{persona} at {width} px"
+    # At 390 px the search row wraps: the box keeps a usable width.
+    box = page.get_by_label("Find a member").bounding_box()
+    assert box is not None
+    assert box["width"] >= 300
+    expect_accessible(page, f"customer view at 390 px ({persona})", known=CUSTOMER_VIEW)
+    if persona == "agent":
+        screenshot(page, "customer-view-390")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (768, 1024)])
+@pytest.mark.parametrize("persona", ["agent", "manager"])
+def test_the_member_at_a_glance_is_in_the_first_viewport(
+    open_page, app: str, persona, width, height
+):
+    page = open_page(width=width, height=height)
+    sign_in(page, app, persona)
+    search(page, "demo.platinum@example.com")
+    glance = page.locator("#member-header .glance")
+    programs = glance.locator(".glance-program")
+    expect(programs).to_have_count(2)
+    # Per program: its name, tier, balance and the next expiry (points and date).
+    first = programs.first
+    expect(first.locator(".glance-name")).not_to_be_empty()
+    expect(first.locator(".glance-tier")).not_to_be_empty()
+    expect(first.locator(".glance-balance")).to_contain_text("points")
+    expect(first.locator(".glance-expiry")).to_be_visible()
+    _, bottom = top_and_bottom(page, "#member-header .glance")
+    assert bottom <= height, f"the glance ends at {bottom} px of {height}"
+    if persona == "agent":  # the fraud state, for those who may see it
+        _, badge = top_and_bottom(page, "#member-header .member-title .badge")
+        assert badge <= height
+    else:
+        expect(page.locator("#member-header [class*=fraud-]")).to_have_count(0)
+    if persona == "manager" and width == 768:
+        # On the counter tablet: tier and points before anything else of the member's.
+        top, _ = top_and_bottom(page, "#member-header .glance")
+        assert top < top_and_bottom(page, "#member-header h1")[0]
+        assert top_and_bottom(page, "#tiers")[0] < top_and_bottom(page, "#profile")[0]
+        assert top_and_bottom(page, "#points")[0] < top_and_bottom(page, "#profile")[0]
+        screenshot(page, "store-manager-768")
+    if persona == "agent" and width == 768:
+        screenshot(page, "customer-view-768")
+    expect_accessible(page, f"at a glance, {persona} at {width}x{height}", known=CUSTOMER_VIEW)
