@@ -191,3 +191,26 @@ def test_the_member_at_a_glance_is_in_the_first_viewport(
     if persona == "agent" and width == 768:
         screenshot(page, "customer-view-768")
     expect_accessible(page, f"at a glance, {persona} at {width}x{height}", known=CUSTOMER_VIEW)
+
+
+def test_the_size_check_finds_a_control_too_small_to_tap(page: Page, app: str):
+    page.goto(f"{app}/accounts/login/")
+    assert page.evaluate(SMALL_TARGETS) == []
+    page.locator("main").evaluate(
+        "main => main.insertAdjacentHTML('beforeend', '<button class=\"link\">x</button>')"
+    )
+    page.locator("main button.link").evaluate("button => button.style.minHeight = '10px'")
+    small = page.evaluate(SMALL_TARGETS)
+    assert len(small) == 1
+    assert small[0].startswith('<button class="link"')
+
+
+def test_a_flagged_members_fraud_banner_and_glance_fit_the_first_viewport(open_page, app: str):
+    page = open_page(width=1366, height=768)
+    sign_in(page, app, "agent")
+    search(page, "demo.fraud.confirmed@example.com")
+    expect(page.get_by_role("alert").filter(has_text="Fraud")).to_be_visible()
+    for selector in ("#member-header .banner.fraud", "#member-header .glance"):
+        _, bottom = top_and_bottom(page, selector)
+        assert bottom <= 768, f"{selector} ends at {bottom} px"
+    expect_accessible(page, "at a glance, a flagged member", known=CUSTOMER_VIEW)
