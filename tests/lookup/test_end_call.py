@@ -125,3 +125,13 @@ def test_the_member_header_has_the_end_call_button_and_its_shortcut(agent_client
     assert 'method="post"' in form.group(0)
     assert "csrfmiddlewaretoken" in form.group(0)
     assert 'aria-keyshortcuts="Alt+Shift+E"' in form.group(0)
+
+
+def test_end_call_is_there_when_capillary_fails_too(agent_client):
+    # demo.error: Capillary answers HTTP 500 (not an envelope), so no member can be shown.
+    response = agent_client.get(reverse("customer", args=[50000022]))
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "<h1>Member 50000022</h1>" in html
+    assert 'class="end-call"' in html
+    assert "End call</button>" in html

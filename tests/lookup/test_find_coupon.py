@@ -115,3 +115,15 @@ def test_the_status_menu_has_unredeemed_and_the_order_menu_created_by(agent_clie
     statuses = set(re.findall(r'class="badge coupon-(\w+)"', unredeemed))
     assert statuses
     assert statuses <= {"active", "expired"}
+
+
+def test_the_coupon_menus_and_the_code_search_work_without_js(agent_client):
+    url = reverse("customer-coupons", args=[COUPONS])
+    menus = agent_client.get(url, {"status": "unredeemed", "order": "created_by", "dir": "asc"})
+    assert menus.status_code == 200
+    assert "<html" in menus.content.decode()
+    assert listed_codes(menus.content.decode())
+    code = listed_codes(menus.content.decode())[0]
+    found = agent_client.get(url, {"code": code})
+    assert found.status_code == 200
+    assert f'<span class="mono">{code}</span>' in panel(found.content.decode())
