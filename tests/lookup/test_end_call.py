@@ -7,10 +7,12 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from membercare.access.capabilities import AGENTS
 from membercare.audit.models import AuditEvent
 from membercare.lookup import calls
 from tests.conftest import signed_in
@@ -135,3 +137,11 @@ def test_end_call_is_there_when_capillary_fails_too(agent_client):
     assert "<h1>Member 50000022</h1>" in html
     assert 'class="end-call"' in html
     assert "End call</button>" in html
+
+
+def test_a_group_preview_has_no_end_call(group_admin_client):
+    group = Group.objects.get(name=AGENTS)
+    url = reverse("group-preview", args=[group.pk])
+    html = group_admin_client.get(url, {"user_id": GOLD}).content.decode()
+    assert "this is what the group" in html
+    assert 'class="end-call"' not in html
