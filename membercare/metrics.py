@@ -76,12 +76,14 @@ MEMBER_CACHE = Counter(
 )
 QUOTA_REJECTIONS = Counter(
     "membercare_quota_rejections",
-    "Lookups refused by a quota: scope org (the org's Capillary budget) or user (a user's limit).",
+    "Lookups refused by a quota: scope org (the org's Capillary budget), user (a user's limit) or "
+    "in_flight (a process's calls already waiting for Capillary).",
     ["scope"],
 )
 """Incremented by the quota code (issue 9, item 5) wherever it refuses a lookup:
 `QUOTA_REJECTIONS.labels(scope="org").inc()` when the org-wide CAPILLARY_RATE_LIMIT budget is
-spent, `scope="user"` when a user reaches LOOKUP_RATE_LIMIT."""
+spent, `scope="user"` when a user reaches LOOKUP_RATE_LIMIT, `scope="in_flight"` when a process's
+CAPILLARY_MAX_IN_FLIGHT calls are all waiting for Capillary."""
 LOOKUPS = Counter(
     "membercare_lookups",
     "Agents' lookups by how (search, bulk) and outcome (ok, not_found, upstream_error...).",

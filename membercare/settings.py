@@ -352,6 +352,13 @@ CUSTOMER_CACHE_SECONDS = env.int("CUSTOMER_CACHE_SECONDS", default=60)
 CAPILLARY_BREAKER_FAILURES = env.int("CAPILLARY_BREAKER_FAILURES", default=5)
 CAPILLARY_BREAKER_WINDOW_SECONDS = env.int("CAPILLARY_BREAKER_WINDOW_SECONDS", default=30)
 CAPILLARY_BREAKER_OPEN_SECONDS = env.int("CAPILLARY_BREAKER_OPEN_SECONDS", default=30)
+# Per process, the calls to Capillary that may wait for it at once: beyond them a lookup answers at
+# once that Capillary is slow, so that a hang holds at most this many of gunicorn's threads and
+# the others stay free for sign-ins, health checks and pages (16 threads: 12; 4 threads: 3).
+_THREADS = env.int("GUNICORN_THREADS", default=16)
+CAPILLARY_MAX_IN_FLIGHT = env.int(
+    "CAPILLARY_MAX_IN_FLIGHT", default=max(1, _THREADS - 4, _THREADS * 3 // 4)
+)
 # The organisation's Capillary calls per minute, fleet-wide: under Capillary's per-key limit
 # (1,000/minute documented on demo clusters, brand-specific in production). Bulk lookups may use
 # this share of it, so that single lookups get through when the budget is tight.

@@ -15,6 +15,10 @@ Before a call goes out, in this order:
    per call): a retry is taken from the budget before it goes out, and is not made when the
    budget has no room for it.
 
+And, per process, **the calls in flight**: at most CAPILLARY_MAX_IN_FLIGHT at once
+(`TooManyWaiting`, answered at once), so that when Capillary hangs, the threads it would hold
+until the deadline stay free for sign-ins, health checks and everything that does not need it.
+
 Beside them: `coalesced`, so that two agents opening the same member at once cause one call, and
 `count_lookup` / `count_lookups`, each user's LOOKUP_RATE_LIMIT (the views count what agents do).
 
@@ -32,8 +36,10 @@ four cache keys and a lock, below.
 
 import logging
 import math
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +122,14 @@ class BreakerOpen(Unavailable):
         ) % {"seconds": self.retry_after}
 
 
+class TooManyWaiting(Unavailable):
+    """CAPILLARY_MAX_IN_FLIGHT calls of this process are already waiting for Capillary."""
+
+    default_message = "Too many calls of this process are waiting for Capillary."
+    title = Words(gettext_noop("Capillary is answering slowly."))
+    detail = Words(gettext_noop("Many lookups are already waiting for it. Retry in a few seconds."))
+
+
 class LookupLimited(CapillaryError):
     """The agent made LOOKUP_RATE_LIMIT lookups within a minute: this one is not made."""
 
@@ -171,8 +185,46 @@ def get_customers(
 
 
 def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:
-    """`fetch(**kw)`, unless Capillary asked to wait, the breaker is open or the budget spent."""
+    """`fetch(**kw)`, unless Capillary asked to wait, the breaker is open, the budget spent or too
+    many of this process's calls are waiting already."""
     _wait_for_capillary()
+    with _in_flight():
+        return _admitted(call, fetch, calls=calls, bulk=bulk, **kw)
+
+
+@contextmanager
+def _in_flight() -> Iterator[None]:
+    """One of this process's CAPILLARY_MAX_IN_FLIGHT places, or TooManyWaiting at once."""
+    places = _places.get()
+    if not places.acquire(blocking=False):
+        metrics.QUOTA_REJECTIONS.labels(scope="in_flight").inc()
+        raise TooManyWaiting()
+    try:
+        yield
+    finally:
+        places.release()
+
+
+class _Places:
+    """This process's places for calls in flight, as many as the setting says when asked."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._size = 0
+        self._semaphore = threading.BoundedSemaphore(1)
+
+    def get(self) -> threading.BoundedSemaphore:
+        size = settings.CAPILLARY_MAX_IN_FLIGHT
+        with self._lock:
+            if size != self._size:  # the first call, or the setting changed (tests)
+                self._semaphore, self._size = threading.BoundedSemaphore(size), size
+            return self._semaphore
+
+
+_places = _Places()
+
+
+def _admitted[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:
     probe = _admit()  # raises BreakerOpen; True when this call is the half-open breaker's probe
     try:
         _spend_budget(calls, bulk=bulk)

@@ -304,6 +304,84 @@ def test_when_the_first_call_fails_the_others_call_themselves(capillary):
     assert len(errors) == 3  # nobody waits forever for a call that failed
 
 
+# --- Calls in flight, per process ------------------------------------------------------------
+
+
+class HeldCapillary:
+    """Capillary answering every user id only once `release()` is called: calls wait in it."""
+
+    def __init__(self, mock: responses.RequestsMock) -> None:
+        self.waiting = threading.Semaphore(0)  # one release per call that has come in
+        self._go = threading.Event()
+        mock.add_callback(responses.GET, ENDPOINT, callback=self._answer)
+
+    def _answer(self, request: Any) -> tuple[int, dict[str, str], str]:
+        self.waiting.release()
+        self._go.wait(timeout=10)
+        user_id = int(parse_qs(urlsplit(request.url).query)["id"][0])
+        return 200, {}, json.dumps(envelope(full_view_item() | {"user_id": user_id}))
+
+    def wait_for_calls(self, count: int) -> None:
+        for _ in range(count):
+            assert self.waiting.acquire(timeout=10), "a call never reached Capillary"
+
+    def release(self) -> None:
+        self._go.set()
+
+
+def in_thread(function: Any, **kwargs: Any) -> threading.Thread:
+    thread = threading.Thread(target=function, kwargs=kwargs)
+    thread.start()
+    return thread
+
+
+def test_calls_beyond_the_places_in_flight_answer_at_once_and_the_rest_go_through(
+    capillary, settings
+):
+    """Capillary hangs: two calls wait for it, the third is told at once, nothing is kept."""
+    settings.CAPILLARY_MAX_IN_FLIGHT = 2
+    held = HeldCapillary(capillary)
+    answered: list[int | None] = []
+
+    def open_member(user_id: int) -> None:
+        answered.append(services.member_snapshot(user_id=user_id).customer.user_id)
+
+    waiting = [in_thread(open_member, user_id=GOLD + n) for n in range(2)]
+    held.wait_for_calls(2)
+    try:
+        with pytest.raises(upstream.TooManyWaiting) as refused:
+            services.member_snapshot(user_id=GOLD + 2)  # while the two wait
+    finally:
+        held.release()
+        for thread in waiting:
+            thread.join(timeout=10)
+
+    assert refused.value.retryable
+    assert set(answered) == {GOLD, GOLD + 1}
+    assert len(capillary.calls) == 2
+    # Their places came back: the next call goes out.
+    assert services.member_snapshot(user_id=GOLD + 9).customer.user_id == GOLD + 9
+
+
+def test_a_search_with_no_place_in_flight_is_503_and_says_capillary_is_slow(
+    capillary, agent_client, settings
+):
+    settings.CAPILLARY_MAX_IN_FLIGHT = 1
+    held = HeldCapillary(capillary)
+    holder = in_thread(services.member_snapshot, user_id=GOLD)
+    held.wait_for_calls(1)
+    try:
+        response = agent_client.post(
+            reverse("search"), {"q": str(GOLD + 1), "kind": "id"}, headers={"HX-Request": "true"}
+        )
+    finally:
+        held.release()
+        holder.join(timeout=10)
+    assert response.status_code == 503
+    assert "Capillary is answering slowly." in response.content.decode()
+    assert len(capillary.calls) == 1
+
+
 # --- Each agent's limit ----------------------------------------------------------------------
 
 
