@@ -1,6 +1,7 @@
 """axe-core on the screens no journey walks (a sign-in refused, the second factor's verify step and
 its recovery form, the security page, the password change, the error pages), for each persona,
-the admin's screens in Arabic (right to left), and the check itself: it fails on a violation, says where, and holds allowlists to what they say.
+the admin's screens in Arabic (right to left), and the check itself: it fails on a violation,
+says where, and holds allowlists to what they say.
 """
 
 import pytest
