@@ -4,7 +4,8 @@
 // one of its children (the search box, a Refresh, a Retry of the whole view), or one issued from
 // an element marked `data-lookup`. The moment it starts, what #workspace holds is hidden from
 // sight and from assistive tech, and #lookup-status says "Looking up…", then, after two seconds,
-// "Still waiting for Capillary…". Whatever the answer swaps in replaces the hidden content; if
+// "Still waiting for Capillary…" (in the agent's language: base.html's data attributes), as the
+// page's h1. Whatever the answer swaps in replaces the hidden content; if
 // nothing does (a network error, an aborted request), the hidden content is removed, never shown
 // again. Without JavaScript none of this runs: searches are plain POSTs and redirects.
 // (A static file, not an inline script: the CSP allows only our own origin's scripts.)
@@ -23,10 +24,18 @@
     return Boolean(marked) || target === area || (target instanceof Element && target.parentElement === area);
   }
 
-  function say(text, state = "waiting") {
+  // What the region says, in the agent's language: its data-looking, data-waiting or data-failed
+  // (templates/base.html), as the page's h1 while the member is hidden (nothing else is one then).
+  function say(key, state = "waiting") {
     const box = status();
     if (!box) return;
-    box.textContent = text;
+    const text = key ? box.dataset[key] || "" : "";
+    box.replaceChildren();
+    if (text) {
+      const heading = document.createElement("h1");
+      heading.textContent = text;
+      box.append(heading);
+    }
     box.dataset.state = text ? state : "";
   }
 
@@ -55,7 +64,7 @@
     const stale = area ? area.querySelectorAll(":scope > [data-stale]") : [];
     for (const element of stale) element.remove();
     if (area && stale.length && !area.querySelector(":scope > *")) {
-      say("The lookup didn't finish. Search again.", "failed");
+      say("failed", "failed");
     } else {
       say("");
     }
@@ -65,10 +74,10 @@
     if (!isLookup(event.detail)) return;
     if (pending) clearTimeout(pending.timer);
     hideWorkspace();
-    say("Looking up…");
+    say("looking");
     pending = {
       xhr: event.detail.xhr,
-      timer: setTimeout(() => say("Still waiting for Capillary…"), STILL_WAITING_AFTER_MS),
+      timer: setTimeout(() => say("waiting"), STILL_WAITING_AFTER_MS),
     };
   });
 

@@ -1,9 +1,15 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.formats import get_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from membercare.lookup import tier_words
+
+if TYPE_CHECKING:
+    from membercare.lookup.pages import CustomerPage
 
 register = template.Library()
 
@@ -63,3 +69,55 @@ def ratio(value: Decimal | None, currency: str = "") -> str:
         return "–"
     shown = _local_marks(f"{Decimal(value).normalize():,f}")
     return f"{currency} {shown}" if currency else shown
+
+
+# What the page's status region says once a swap has landed (static/js/focus.js reads them from
+# data-announce attributes), and the names of the controls that reveal a masked field.
+@register.simple_tag
+def announce_opened(page: "CustomerPage") -> str:
+    """'Layla H., Gold, opened': the member as the view shows them, and their first program's
+    tier (when the viewer may see tiers)."""
+    customer = page.customer
+    if customer is None:
+        return gettext("Member %(user_id)s opened") % {"user_id": page.user_id}
+    name = customer.full_name or str(page.user_id)
+    programs = page.record.programs if page.record else ()
+    tier = programs[0].summary.current_tier if programs and page.shows.tiers else None
+    if tier:
+        return gettext("%(name)s, %(tier)s, opened") % {"name": name, "tier": tier}
+    return gettext("%(name)s opened") % {"name": name}
+
+
+@register.simple_tag
+def announce_refreshed(page: "CustomerPage") -> str:
+    customer = page.customer
+    name = (customer.full_name if customer else "") or str(page.user_id)
+    return gettext("%(name)s refreshed") % {"name": name}
+
+
+@register.simple_tag
+def announce_page(panel: str, number: int) -> str:
+    """'Coupons page 2', after the pager or a filter."""
+    words = {"coupons": gettext("Coupons page %(number)s")}
+    return words[panel] % {"number": number}
+
+
+REVEAL_WORDS = {
+    # field: (the control that reveals it, what the status region says once it is)
+    "name": (_("Reveal name"), _("Name revealed")),
+    "mobile": (_("Reveal mobile"), _("Mobile revealed")),
+    "email": (_("Reveal email"), _("Email revealed")),
+    "external_id": (_("Reveal external ID"), _("External ID revealed")),
+    "cards": (_("Reveal card numbers"), _("Card numbers revealed")),
+    "fields": (_("Reveal extended fields"), _("Extended fields revealed")),
+}
+
+
+@register.filter
+def reveal_control(field: str) -> str:
+    return str(REVEAL_WORDS[field][0]) if field in REVEAL_WORDS else gettext("Reveal")
+
+
+@register.filter
+def revealed_words(field: str) -> str:
+    return str(REVEAL_WORDS[field][1]) if field in REVEAL_WORDS else gettext("revealed")
