@@ -176,3 +176,23 @@ def test_the_cheat_sheet_reads_in_the_agents_language(browser, app: str, agent):
         expect_accessible(page, "keyboard: the cheat-sheet (ar)")
     finally:
         context.close()
+
+
+def test_the_status_line_and_the_lookups_words_read_in_the_agents_language(browser, app: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    page = context.new_page()
+    try:
+        sign_in_by_keyboard(page, app)
+        page.keyboard.type("demo.coupons@example.com")
+        page.keyboard.press("Enter")
+        heading = page.locator("#customer-view h1")
+        expect_focused(page, heading)
+        name = heading.inner_text().strip()
+        expect(status(page)).to_have_text(re.compile(rf"^تم فتح {re.escape(name)}"))
+        page.keyboard.press("4")
+        page.keyboard.press("n")
+        expect(status(page)).to_have_text("صفحة القسائم 2")
+        expect(page.locator("#lookup-status")).to_have_attribute("data-looking", "جارٍ البحث…")
+        expect_accessible(page, "keyboard: coupons, page 2 (ar)")
+    finally:
+        context.close()
