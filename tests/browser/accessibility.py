@@ -9,9 +9,9 @@ from the file (`page.route`): the request never reaches the app.
 
     expect_accessible(page, "sign-in")
 
-Screens with the search box or the customer view, which issue 10 is rebuilding, pass `known=`
-one of the allowlists below (SEARCH_BOX, FAILED_SEARCH, CUSTOMER_VIEW): those rules may fail
-inside those regions only (REBUILDING), and a listed rule that passes fails the check.
+A screen being rebuilt may pass `known=`, the rule ids axe finds there today: those may fail
+inside the regions being rebuilt only (REBUILDING), and a listed rule that passes fails the
+check, so such a list only ever shrinks. None is in use: every screen walked passes whole.
 """
 
 import weakref
@@ -37,20 +37,9 @@ TAGS = [
     "best-practice",
 ]
 
-# Where the screens being rebuilt for issue 10 live: the search box (templates/lookup/_search.html)
-# and the customer view (templates/lookup/customer.html).
+# Where screens being rebuilt live (issue 10 rebuilt these two: the search box, templates/lookup/
+# _search.html, and the customer view, templates/lookup/customer.html), for `known=`.
 REBUILDING = "#search, #customer-view"
-
-# xfail-style allowlists, for the rebuild of those two to clear. What axe-core finds inside them
-# today, rule by rule; nothing is allowed anywhere else. A rule listed for a screen that passes
-# there fails the check ("take them off its allowlist"), so these lists only ever shrink.
-# All empty now: the search form is a search landmark (role="search"), a failed search's "No member
-# is open" and a lookup in flight or dropped have an h1. The names stay, empty, while the tests that
-# pass them are being edited by others; delete them and the `known=` arguments next.
-SEARCH_BOX: frozenset[str] = frozenset()
-FAILED_SEARCH = SEARCH_BOX
-IN_FLIGHT = FAILED_SEARCH
-CUSTOMER_VIEW = SEARCH_BOX
 
 RUN_AXE = """
 async ([tags, rebuilding]) => {

@@ -5,12 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import (
-    CUSTOMER_VIEW,
-    FAILED_SEARCH,
-    SEARCH_BOX,
-    expect_accessible,
-)
+from tests.browser.accessibility import expect_accessible
 from tests.browser.conftest import reach, screenshot, search, sign_in
 
 pytestmark = pytest.mark.usefixtures("agent")
@@ -20,7 +15,7 @@ def test_agent_signs_in_and_the_search_box_has_focus(page: Page, app: str):
     sign_in(page, app)
     expect(page.get_by_label("Find a member")).to_be_focused()
     expect(page.locator(".who")).to_have_text("Agent")
-    expect_accessible(page, "search", known=SEARCH_BOX)
+    expect_accessible(page, "search")
     screenshot(page, "search")
 
 
@@ -41,7 +36,7 @@ def test_agent_finds_a_member_by_each_identifier_kind(page: Page, app: str, text
     expect(page.locator("#tiers")).to_contain_text("Platinum")
     if kind != "id":
         assert text.split()[0] not in page.url
-    expect_accessible(page, "customer view", known=CUSTOMER_VIEW)
+    expect_accessible(page, "customer view")
 
 
 def test_tier_bars_show_the_right_percentages(page: Page, app: str):
@@ -50,7 +45,7 @@ def test_tier_bars_show_the_right_percentages(page: Page, app: str):
     bar = page.locator("#tiers progress").first
     expect(bar).to_have_attribute("value", "96")
     expect(page.locator("#tiers .percent").first).to_have_text("96%")
-    expect_accessible(page, "customer view, tiers", known=CUSTOMER_VIEW)
+    expect_accessible(page, "customer view, tiers")
     screenshot(page, "customer-view")
 
 
@@ -64,7 +59,7 @@ def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app:
     panel.get_by_role("link", name="Next →").click()
     expect(panel.get_by_text("Page 2")).to_be_visible()
     expect(panel.locator("td.mono")).to_have_count(10)
-    expect_accessible(page, "coupons, page 2", known=CUSTOMER_VIEW)
+    expect_accessible(page, "coupons, page 2")
     second_page = panel.locator("td.mono").all_inner_texts()
     assert not set(first_page) & set(second_page)
     expect(page).to_have_url(f"{app}/customers/50000005/")  # the page itself did not reload
@@ -79,7 +74,7 @@ def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app:
     expect(panel.locator("td.mono").first).to_have_text(first_page[0])  # nothing applied yet
     panel.get_by_role("button", name="Apply").click()
     expect(panel.locator("td.mono").first).not_to_have_text(first_page[0])
-    expect_accessible(page, "coupons, reordered", known=CUSTOMER_VIEW)
+    expect_accessible(page, "coupons, reordered")
     screenshot(page, "coupons")
 
 
@@ -88,7 +83,7 @@ def test_agent_sees_the_fraud_banner(page: Page, app: str):
     search(page, "demo.fraud.confirmed@example.com")
     banner = page.get_by_role("alert").filter(has_text="Fraud")
     expect(banner).to_contain_text("Fraud: Confirmed")
-    expect_accessible(page, "fraud banner", known=CUSTOMER_VIEW)
+    expect_accessible(page, "fraud banner")
     screenshot(page, "fraud-banner")
 
 
@@ -96,10 +91,10 @@ def test_agent_sees_not_found_and_pii_deleted_states(page: Page, app: str):
     sign_in(page, app)
     search(page, "nobody@example.com")
     expect(page.locator("#search-feedback")).to_contain_text("No member found")
-    expect_accessible(page, "member not found", known=FAILED_SEARCH)
+    expect_accessible(page, "member not found")
     search(page, "demo.deleted@example.com")
     expect(page.locator("#search-feedback")).to_contain_text("deleted after a PII delete request")
-    expect_accessible(page, "member deleted", known=FAILED_SEARCH)
+    expect_accessible(page, "member deleted")
     screenshot(page, "pii-deleted")
 
 
@@ -108,7 +103,7 @@ def test_invalid_input_gets_a_message_under_the_box(page: Page, app: str):
     search(page, "12ab", "mobile")
     expect(page.locator("#search-feedback")).to_contain_text("mobile")
     expect(page.get_by_label("Find a member")).to_have_attribute("aria-invalid", "true")
-    expect_accessible(page, "invalid identifier", known=FAILED_SEARCH)
+    expect_accessible(page, "invalid identifier")
 
 
 def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
@@ -126,14 +121,14 @@ def test_upstream_down_shows_a_retry_and_retry_works_once_it_is_back(
     panel.get_by_role("button", name="Apply").click()
     expect(panel.get_by_role("alert")).to_contain_text("Capillary didn't answer.")
     expect(page.locator("#profile")).to_contain_text("d•••@example.com")
-    expect_accessible(page, "coupons, Capillary down", known=CUSTOMER_VIEW)
+    expect_accessible(page, "coupons, Capillary down")
     screenshot(page, "upstream-down")
 
     settings.CAPILLARY_BASE_URL = good_url
     panel.get_by_role("link", name="Retry").click()
     expect(panel.get_by_role("alert")).to_have_count(0)
     expect(panel.locator(".badge").first).to_have_text(re.compile("Redeemed"))
-    expect_accessible(page, "coupons, retried", known=CUSTOMER_VIEW)
+    expect_accessible(page, "coupons, retried")
 
 
 def test_rate_limited_member_says_when_to_retry(page: Page, app: str):
@@ -141,7 +136,7 @@ def test_rate_limited_member_says_when_to_retry(page: Page, app: str):
     search(page, "demo.ratelimited@example.com")
     expect(page.locator("#search-feedback")).to_contain_text("Capillary is busy. Retry in 30 s.")
     expect(page.locator("#search-feedback").get_by_role("button", name="Retry")).to_be_visible()
-    expect_accessible(page, "rate limited", known=FAILED_SEARCH)
+    expect_accessible(page, "rate limited")
 
 
 def test_the_agent_journey_works_without_javascript(browser, app: str):

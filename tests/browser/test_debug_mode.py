@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import FAILED_SEARCH, expect_accessible
+from tests.browser.accessibility import expect_accessible
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.usefixtures("agent")
@@ -19,4 +19,4 @@ def test_not_found_under_debug_stays_in_the_styled_page(page: Page, app: str, se
     expect(page.get_by_role("navigation", name="Sections")).to_be_visible()  # still the whole page
     assert page.locator("link[rel=stylesheet]").count() >= 1
     assert page.evaluate("() => document.querySelector('script[data-debug]') === null")
-    expect_accessible(page, "member not found, under DEBUG", known=FAILED_SEARCH)
+    expect_accessible(page, "member not found, under DEBUG")
