@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from membercare.capillary import Coupon, Transaction
 from membercare.lookup.pages import CustomerPage
@@ -38,17 +40,20 @@ class Call:
 
     def summary(self, now: datetime) -> str:
         """The call in a few plain lines, to paste into a ticket."""
-        began = date_format(timezone.localtime(self.started_at), "j M Y, H:i")
+        began = date_format(timezone.localtime(self.started_at), "DATETIME_FORMAT")
         lines = [
-            f"Member {self.member_id}",
-            f"Call: {_duration(self.seconds(now))}, from {began}",
-            f"Tiers: {'; '.join(self.tiers) if self.tiers else 'none shown'}",
+            _("Member %(id)s") % {"id": self.member_id},
+            _("Call: %(duration)s, from %(began)s")
+            % {"duration": _duration(self.seconds(now)), "began": began},
+            _("Tiers: %(tiers)s") % {"tiers": "; ".join(self.tiers)}
+            if self.tiers
+            else _("Tiers: none shown"),
         ]
         if self.notes:
-            lines.append("Looked at:")
+            lines.append(_("Looked at:"))
             lines += [f"- {note}" for note in self.notes]
         else:
-            lines.append("Looked at: the member's view")
+            lines.append(_("Looked at: the member's view"))
         return "\n".join(lines)
 
 
@@ -60,7 +65,11 @@ def begin(session: MutableMapping[str, Any], page: CustomerPage) -> None:
     if current and current.get("member") == page.user_id:
         return
     tiers = [
-        f"{program.summary.title or 'Program'}: {program.summary.current_tier or 'no tier'}"
+        _("%(program)s: %(tier)s")
+        % {
+            "program": program.summary.title or _("Program"),
+            "tier": program.summary.current_tier or _("no tier"),
+        }
         for program in (page.record.programs if page.record and page.shows.tiers else ())
     ]
     session[SESSION_KEY] = {
@@ -76,11 +85,18 @@ def note_bills(session: MutableMapping[str, Any], page: CustomerPage) -> None:
     panel = page.transactions
     if panel is None or panel.result is None or not panel.searched:
         return
-    filters = ", ".join(name.replace("_", " ") for name in panel.search.filters) or "all"
+    filters = ", ".join(name.replace("_", " ") for name in panel.search.filters) or _("all")
     found = panel.result.transactions
-    line = f"Bill search ({filters}): {panel.result.found} found"
+    line = ngettext(
+        "Bill search (%(filters)s): %(found)s found",
+        "Bill search (%(filters)s): %(found)s found",
+        panel.result.found,
+    ) % {"filters": filters, "found": panel.result.found}
     if found:
-        line += ": " + "; ".join(_bill(bill) for bill in found[:3])
+        line = _("%(search)s: %(bills)s") % {
+            "search": line,
+            "bills": "; ".join(_bill(bill) for bill in found[:3]),
+        }
     _note(session, page.user_id, line)
 
 
@@ -91,7 +107,11 @@ def note_coupons(session: MutableMapping[str, Any], page: CustomerPage) -> None:
         return
     found = panel.found
     if not found.coupons:
-        line = f"Coupon {found.code}: not among the member's {found.searched} coupons"
+        line = ngettext(
+            "Coupon %(code)s: not among the member's %(searched)s coupon",
+            "Coupon %(code)s: not among the member's %(searched)s coupons",
+            found.searched,
+        ) % {"code": found.code, "searched": found.searched}
     else:
         line = "; ".join(_coupon(coupon) for coupon in found.coupons[:3])
     _note(session, page.user_id, line)
@@ -119,28 +139,45 @@ def _note(session: MutableMapping[str, Any], member_id: int, line: str) -> None:
 
 
 def _bill(bill: Transaction) -> str:
-    parts = [bill.number or "(no number)"]
+    parts = [bill.number or _("(no number)")]
     if bill.created_date:
-        parts.append(date_format(bill.created_date, "j M Y"))
+        parts.append(date_format(bill.created_date, "DATE_FORMAT"))
     if bill.amount is not None:
         parts.append(number_format(bill.amount, 2, force_grouping=True))
-    points = f"{number_format(bill.points_issued or 0, force_grouping=True)} points issued"
+    issued = number_format(bill.points_issued or 0, force_grouping=True)
     if bill.points_redeemed:
-        points += f", {number_format(bill.points_redeemed, force_grouping=True)} redeemed"
+        redeemed = number_format(bill.points_redeemed, force_grouping=True)
+        points = _("%(issued)s points issued, %(redeemed)s redeemed") % {
+            "issued": issued,
+            "redeemed": redeemed,
+        }
+    else:
+        points = _("%(issued)s points issued") % {"issued": issued}
     parts.append(points)
-    line = ", ".join(parts)
-    return f"{line} ({bill.no_points_reason})" if bill.no_points_reason else line
+    line = _(", ").join(parts)
+    if bill.no_points_reason:
+        return _("%(bill)s (%(reason)s)") % {"bill": line, "reason": bill.no_points_reason}
+    return line
 
 
 def _coupon(coupon: Coupon) -> str:
     now = timezone.localtime().replace(tzinfo=None)
-    line = f"Coupon {coupon.code}: {coupon.status.label.lower()}"
+    words = {"code": coupon.code, "status": coupon.status.label.lower()}
+    redeemable = coupon.can_redeem_on(now)
     if coupon.valid_till:
-        line += f", valid till {date_format(coupon.valid_till, 'j M Y')}"
-    line += ", can be redeemed" if coupon.can_redeem_on(now) else ", cannot be redeemed again"
-    return line
+        words["till"] = date_format(coupon.valid_till, "DATE_FORMAT")
+        if redeemable:
+            return _("Coupon %(code)s: %(status)s, valid till %(till)s, can be redeemed") % words
+        return (
+            _("Coupon %(code)s: %(status)s, valid till %(till)s, cannot be redeemed again") % words
+        )
+    if redeemable:
+        return _("Coupon %(code)s: %(status)s, can be redeemed") % words
+    return _("Coupon %(code)s: %(status)s, cannot be redeemed again") % words
 
 
 def _duration(seconds: int) -> str:
     minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    if minutes:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)s s") % {"seconds": seconds}

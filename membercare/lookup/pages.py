@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from membercare.access.capabilities import Cap
 from membercare.access.masking import ContactField, visible_record, visible_transactions
@@ -509,7 +510,7 @@ def _name_of(names: dict[int | None, str], program_id: int | None) -> str:
         return names[program_id]
     if len(names) == 1:  # one program: whatever names it
         return next(iter(names.values()))
-    return "" if program_id is None else f"Program {program_id}"
+    return "" if program_id is None else _("Program %(id)s") % {"id": program_id}
 
 
 def currency_of(program_id: int | None) -> str:
@@ -621,7 +622,7 @@ def _program_list(customer: Customer, *, tiers: bool) -> tuple[ProgramRow, ...] 
         return None
     return tuple(
         ProgramRow(
-            name=summary.title or f"Program {summary.program_id}",
+            name=summary.title or _("Program %(id)s") % {"id": summary.program_id},
             description=summary.description,
             points_to_currency_ratio=summary.points_to_currency_ratio,
             is_default=False,
@@ -634,7 +635,7 @@ def _program_list(customer: Customer, *, tiers: bool) -> tuple[ProgramRow, ...] 
 
 def _program_row(program: OrgProgram, summary: ProgramSummary | None) -> ProgramRow:
     return ProgramRow(
-        name=program.name or f"Program {program.id}",
+        name=program.name or _("Program %(id)s") % {"id": program.id},
         description=program.description,
         points_to_currency_ratio=program.points_to_currency_ratio,
         is_default=program.is_default,

@@ -143,7 +143,7 @@ def reason(today: Strategy, later: Strategy, on: date) -> str:
     drop = today.current_value - later.current_value
     if not drop:
         return ""
-    by = date_format(on, "j M Y")
+    by = date_format(on, "DATE_FORMAT")
     if drop < 0:
         return _("%(name)s rises by %(value)s by %(date)s") % {
             "name": _name(today).capitalize(),
@@ -163,7 +163,7 @@ def reason(today: Strategy, later: Strategy, on: date) -> str:
         restart = _restart(today, on)
         words = {"name": tracker.name or _name(today), "value": value}
         if restart:
-            words["date"] = date_format(restart, "j M Y")
+            words["date"] = date_format(restart, "DATE_FORMAT")
             return _("The %(name)s count starts again on %(date)s: %(value)s stop counting") % words
         words["date"] = by
         return _("The %(name)s count starts again by %(date)s: %(value)s stop counting") % words

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
@@ -93,7 +94,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     outcome = Outcome.MERGED if found.merged_from else Outcome.OK
     if found.merged_from:
         messages.info(
-            request, "The account you looked up was merged into this one, which Capillary keeps."
+            request,
+            _("The account you looked up was merged into this one, which Capillary keeps."),
         )
     url = reverse("customer", args=[found.user_id])
     if not request.htmx:
