@@ -424,17 +424,25 @@ class Transaction:
             return None
         kind = (self.type or "").upper()
         if kind in _NOT_INTERESTED:
-            return (
-                "A not-interested bill: the member did not ask for points on it, so none were "
-                "issued."
+            return translated(
+                gettext_noop(
+                    "A not-interested bill: the member did not ask for points on it, so none "
+                    "were issued."
+                )
                 if kind not in _RETURNS
-                else "The return of a not-interested bill: it never earned points."
+                else gettext_noop("The return of a not-interested bill: it never earned points.")
             )
         if kind in _RETURNS:
-            return "A return: points are taken back for returned items, never issued."
+            return translated(
+                gettext_noop("A return: points are taken back for returned items, never issued.")
+            )
         if self.points_issued is None:
-            return "Capillary sent no points figures for this bill."
-        return "No points were issued: the bill falls outside the program's earning rules."
+            return translated(gettext_noop("Capillary sent no points figures for this bill."))
+        return translated(
+            gettext_noop(
+                "No points were issued: the bill falls outside the program's earning rules."
+            )
+        )
 
     @classmethod
     def from_api(cls, data: JSONMapping) -> Self:
@@ -470,7 +478,14 @@ class CouponStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return translated(_COUPON_STATUS_LABELS[self])
+
+
+_COUPON_STATUS_LABELS = {
+    CouponStatus.ACTIVE: gettext_noop("Active"),
+    CouponStatus.REDEEMED: gettext_noop("Redeemed"),
+    CouponStatus.EXPIRED: gettext_noop("Expired"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -803,22 +818,51 @@ class Reconciliation:
 
     @property
     def words(self) -> str:
-        adjusted = (
-            f"+ {_points(self.adjusted)} adjusted"
+        figures = {
+            "lifetime": _points(self.lifetime),
+            "redeemed": _points(self.redeemed),
+            "expired": _points(self.expired),
+            "returned": _points(self.returned),
+            "adjusted": _points(self.adjusted if self.adjusted >= 0 else -self.adjusted),
+        }
+        sum_ = translated(
+            gettext_noop(
+                "%(lifetime)s lifetime − %(redeemed)s redeemed − %(expired)s expired − "
+                "%(returned)s returned + %(adjusted)s adjusted"
+            )
             if self.adjusted >= 0
-            else f"− {_points(-self.adjusted)} adjusted"
-        )
-        sum_ = (
-            f"{_points(self.lifetime)} lifetime − {_points(self.redeemed)} redeemed − "
-            f"{_points(self.expired)} expired − {_points(self.returned)} returned {adjusted}"
+            else gettext_noop(
+                "%(lifetime)s lifetime − %(redeemed)s redeemed − %(expired)s expired − "
+                "%(returned)s returned − %(adjusted)s adjusted"
+            ),
+            figures,
         )
         if self.adds_up:
-            return f"The figures add up: {sum_} = {_points(self.current)} current points."
+            return translated(
+                gettext_noop("The figures add up: %(sum)s = %(current)s current points."),
+                {"sum": sum_, "current": _points(self.current)},
+            )
         gap = self.difference
-        more = f"{_points(gap)} more" if gap > 0 else f"{_points(-gap)} fewer"
-        return (
-            f"The figures do not add up: {sum_} = {_points(self.expected_current)}, but "
-            f"Capillary shows {_points(self.current)} current points ({more})."
+        words = {
+            "sum": sum_,
+            "expected": _points(self.expected_current),
+            "current": _points(self.current),
+            "gap": _points(gap if gap > 0 else -gap),
+        }
+        if gap > 0:
+            return translated(
+                gettext_noop(
+                    "The figures do not add up: %(sum)s = %(expected)s, but Capillary shows "
+                    "%(current)s current points (%(gap)s more)."
+                ),
+                words,
+            )
+        return translated(
+            gettext_noop(
+                "The figures do not add up: %(sum)s = %(expected)s, but Capillary shows "
+                "%(current)s current points (%(gap)s fewer)."
+            ),
+            words,
         )
 
 

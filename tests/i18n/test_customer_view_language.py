@@ -26,6 +26,8 @@ ENGLISH = [
     "Look up",
     "to go",
     "days left",
+    "The figures add up",
+    "A return",
 ]
 
 
