@@ -35,6 +35,7 @@ KEYWORDS = [
 
 @dataclass
 class Entry:
+    msgctxt: str = ""  # pgettext's context ("card status"); "" when there is none
     msgid: str = ""
     msgid_plural: str = ""
     msgstr: list[str] = field(default_factory=list)
@@ -52,7 +53,7 @@ def entries(po: Path) -> list[Entry]:
                 continue
             if line.startswith("#"):
                 continue
-            head = re.match(r"^(msgid|msgid_plural|msgstr(?:\[\d+\])?) (\".*\")$", line)
+            head = re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (\".*\")$", line)
             if head:
                 key, line = head.group(1), head.group(2)
                 if key.startswith("msgstr"):
@@ -60,6 +61,8 @@ def entries(po: Path) -> list[Entry]:
             value = ast.literal_eval(line)
             if key.startswith("msgstr"):
                 entry.msgstr[-1] += value
+            elif key == "msgctxt":
+                entry.msgctxt += value
             elif key == "msgid":
                 entry.msgid += value
             elif key == "msgid_plural":
@@ -69,7 +72,12 @@ def entries(po: Path) -> list[Entry]:
 
 
 def msgids(po: Path) -> set[str]:
-    return {entry.msgid for entry in entries(po) if entry.msgid}
+    """The entries' messages, keyed as gettext keys them: a context, then \\x04, then the msgid."""
+    return {
+        f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        for entry in entries(po)
+        if entry.msgid
+    }
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -76,3 +76,34 @@ def test_the_pager_arrows_point_the_way_the_page_reads(agent_client, capillary):
         assert pager, language
         arrows = re.findall(r'<span\s+aria-hidden="true">(.)</span>', pager.group(0))
         assert arrows == [previous, following], language
+
+
+# Capillary's codes as the view shows them in English (membercare/lookup/code_words.py): the gold
+# member's card (ACTIVE), type (LOYALTY), opt-in (OPTIN), bills (REGULAR, RETURN), tier change
+# (UPGRADE) and subscriptions (SUBSCRIBED, UNSUBSCRIBED; TRANS, BULK).
+CODES_IN_ENGLISH = [
+    "Active",
+    "Loyalty",
+    "Opted in",
+    "Regular",
+    "Return",
+    "Upgrade",
+    "Subscribed",
+    "Unsubscribed",
+    "transactional",
+    "promotional",
+]
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "id"])
+def test_capillarys_codes_are_in_the_agents_language(agent_client, capillary, language):  # noqa: F811
+    text = words(customer_view(agent_client, capillary, language))
+    left = [word for word in CODES_IN_ENGLISH if re.search(rf"\b{word}\b", text)]
+    assert left == [], f"{language}: {left}"
+
+
+def test_the_english_view_shows_those_codes_in_words(agent_client, capillary):  # noqa: F811
+    text = words(customer_view(agent_client, capillary, "en"))
+    assert [word for word in CODES_IN_ENGLISH if not re.search(rf"\b{word}\b", text)] == []
+    assert "ACTIVE" not in text
+    assert "SUBSCRIBED" not in text

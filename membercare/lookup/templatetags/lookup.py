@@ -6,7 +6,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from membercare.lookup import tier_words
+from membercare.lookup import code_words, tier_words
 
 if TYPE_CHECKING:
     from membercare.lookup.pages import CustomerPage
@@ -48,8 +48,9 @@ def _local_marks(formatted: str) -> str:
 
 @register.filter
 def humanize_code(value: str | None) -> str:
-    """NOT_INTERESTED_RETURN reads "Not interested return"."""
-    return (value or "").replace("_", " ").capitalize()
+    """A Capillary code in words, in the active language (code_words.py): NOT_INTERESTED_RETURN
+    reads "Not interested return"; an unknown code humanized."""
+    return code_words.code_words(value)
 
 
 @register.filter
