@@ -192,5 +192,11 @@ def test_the_customer_view_in_arabic_for_the_store_manager_and_the_admin(
             assert direction(page, selector) == "ltr", f"{selector} ({persona})"
         if persona == "admin":
             assert direction(page, "#coupons td.mono") == "ltr"  # a coupon code
+        # The word check finds our English, and skips identifiers: one of each put on the page.
+        page.locator("#customer-view").evaluate(
+            "view => view.insertAdjacentHTML('beforeend',"
+            " '<p>Next</p><span class=\"mono\">Refresh</span>')"
+        )
+        assert english_words(our_text(page)) == ["Next"]
     finally:
         context.close()
