@@ -56,7 +56,7 @@ def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app:
     expect(panel.locator("td.mono")).to_have_count(10)
     first_page = panel.locator("td.mono").all_inner_texts()
 
-    panel.get_by_role("link", name="Next →").click()
+    panel.get_by_role("link", name="Next", exact=True).click()
     expect(panel.get_by_text("Page 2")).to_be_visible()
     expect(panel.locator("td.mono")).to_have_count(10)
     expect_accessible(page, "coupons, page 2")
@@ -64,7 +64,7 @@ def test_agent_pages_coupons_forward_and_back_and_reorders_them(page: Page, app:
     assert not set(first_page) & set(second_page)
     expect(page).to_have_url(f"{app}/customers/50000005/")  # the page itself did not reload
 
-    panel.get_by_role("link", name="← Previous").click()
+    panel.get_by_role("link", name="Previous", exact=True).click()
     expect(panel.get_by_text("Page 1")).to_be_visible()
     assert panel.locator("td.mono").all_inner_texts() == first_page
 
@@ -150,7 +150,7 @@ def test_the_agent_journey_works_without_javascript(browser, app: str):
         expect(page).to_have_url(f"{app}/customers/50000005/")
         coupons = page.locator("#coupons")
         expect(coupons.locator("td.mono")).to_have_count(10)
-        coupons.get_by_role("link", name="Next →").click()
+        coupons.get_by_role("link", name="Next", exact=True).click()
         expect(page.locator("#coupons .pager")).to_contain_text("Page 2")
         expect(page.locator("#tiers")).to_be_visible()  # the whole page, with page 2
 

@@ -98,9 +98,9 @@ def test_the_agent_screens_log_no_error_and_no_csp_violation(
 
     search(page, "demo.coupons@example.com")
     coupons = reach(page, "#coupons")
-    coupons.get_by_role("link", name="Next →").click()
+    coupons.get_by_role("link", name="Next", exact=True).click()
     expect(coupons.get_by_text("Page 2")).to_be_visible()
-    coupons.get_by_role("link", name="← Previous").click()
+    coupons.get_by_role("link", name="Previous", exact=True).click()
     expect(coupons.get_by_text("Page 1")).to_be_visible()
     coupons.get_by_label("Order by").select_option("valid_till")
     coupons.get_by_role("button", name="Apply").click()
