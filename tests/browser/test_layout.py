@@ -2,17 +2,19 @@
 Arabic with identifiers kept left to right, the member at a glance in the first viewport, and no
 page wider than the screen on a desktop, a tablet or a phone."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
+from membercare.access.capabilities import ADMINS
 from tests.browser.accessibility import expect_accessible
 from tests.browser.conftest import screenshot, search, sign_in
 from tests.browser.test_accessibility import sign_in_by_field_names
 
-pytestmark = pytest.mark.usefixtures("agent", "manager")
+pytestmark = pytest.mark.usefixtures("agent", "manager", "group_admin")
 
 WIDTHS = (1366, 1024, 768, 390)
 
@@ -218,3 +220,52 @@ def test_a_flagged_members_fraud_banner_and_glance_fit_the_first_viewport(open_p
         _, bottom = top_and_bottom(page, selector)
         assert bottom <= 768, f"{selector} ends at {bottom} px"
     expect_accessible(page, "at a glance, a flagged member")
+
+
+def test_the_other_screens_are_no_wider_than_a_tablet_or_a_phone(open_page, app: str):
+    """The admin's screens at 768 and 390 px: a wide table scrolls inside its own box."""
+    admins = Group.objects.get(name=ADMINS)
+    page = open_page(width=WIDTHS[0], height=900)
+    sign_in(page, app, "admin")
+    search(page, "demo.gold@example.com")  # so the audit trail has a lookup to list
+    screens: list[tuple[str, Callable[[], None]]] = [
+        ("/accounts/sign-ins/", lambda: None),
+        ("/audit/", lambda: None),
+        ("/access/groups/", lambda: None),
+        (f"/access/groups/{admins.pk}/", lambda: None),
+        ("/search/bulk/", lambda: bulk_results(page)),
+        ("/accounts/security/", lambda: None),
+    ]
+    too_wide = {}  # (screen, width): how many px the page is wider, and what sticks out
+    for address, then in screens:
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        response = page.goto(f"{app}{address}")
+        assert response is not None
+        assert response.status == 200, address
+        then()
+        expect(page.locator("main table, main form").first).to_be_visible()
+        for width in (768, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            if page_overflow(page) > 0:
+                too_wide[(address, width)] = (page_overflow(page), page.evaluate(WIDEST))
+    assert too_wide == {}
+
+
+# What sticks out: the innermost elements that end beyond the viewport (for the failure message).
+WIDEST = """
+() => {
+  const out = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+  const scrolled = e => e.parentElement && e.parentElement !== document.body
+    && (["auto", "scroll", "hidden"].includes(getComputedStyle(e.parentElement).overflowX)
+        || scrolled(e.parentElement));
+  return [...document.body.querySelectorAll("*")]
+    .filter(e => out(e) && !scrolled(e) && ![...e.children].some(c => out(c) && !scrolled(c)))
+    .slice(0, 3).map(e => e.outerHTML.slice(0, 80));
+}
+"""
+
+
+def bulk_results(page: Page) -> None:
+    page.get_by_label("Identifiers").fill("demo.gold@example.com\nnobody@example.com\n12ab")
+    page.get_by_role("button", name="Look up").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
