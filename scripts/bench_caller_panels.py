@@ -10,13 +10,10 @@ docs/benchmarks.md.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-import bench_sandbox as sandbox_bench  # this folder: run as a script
-from bench_view import UpstreamCounter, environment, server_for, start_sandbox, timed
+from bench_view import UpstreamCounter, sandbox_served, server_for, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATINUM = 50000003
@@ -27,25 +24,10 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=200, help="timed renders per row")
     parser.add_argument("--customers", type=int, default=200, help="members to generate")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="membercare-bench-") as tmp:
-        directory, port = Path(tmp), sandbox_bench.free_port()
-        # The record, the what-if and the detail stay cached through the timed renders.
-        env = environment(directory, port) | {
-            "PROGRAM_CURRENCIES": "*=INR",
-            "CUSTOMER_CACHE_SECONDS": "3600",
-        }
-        manage = sandbox_bench.manage
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "migrate", "--noinput", "--database", "sandbox", "-v", "0")
-        manage(env, "sandbox_seed", "--customers", str(args.customers), "--seed", "42")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-        sandbox = start_sandbox(env, port, directory / "sandbox.log")
-        try:
-            os.environ.update(env)
-            measure(args.renders)
-        finally:
-            sandbox.terminate()
-            sandbox.wait(timeout=10)
+    # The record, the what-if and the detail stay cached through the timed renders.
+    cached = {"PROGRAM_CURRENCIES": "*=INR", "CUSTOMER_CACHE_SECONDS": "3600"}
+    with sandbox_served(customers=args.customers, settings=cached):
+        measure(args.renders)
 
 
 def measure(renders: int) -> None:

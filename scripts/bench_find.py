@@ -10,15 +10,11 @@ docs/benchmarks.md.
 """
 
 import argparse
-import os
 import platform
 import sys
-import tempfile
 from datetime import date
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import bench_sandbox as sandbox_bench  # this folder: run as a script
 import bench_view
 
 GOLD, COUPONS = 50000002, 50000005
@@ -28,21 +24,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--renders", type=int, default=300, help="timed renders per row")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="membercare-bench-") as tmp:
-        directory, port = Path(tmp), sandbox_bench.free_port()
-        env = bench_view.environment(directory, port)
-        manage = sandbox_bench.manage
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "migrate", "--noinput", "--database", "sandbox", "-v", "0")
-        manage(env, "sandbox_seed", "--customers", "200", "--seed", "42")
-        manage(env, "collectstatic", "--noinput", "-v", "0")  # whitenoise's hashed files
-        sandbox = bench_view.start_sandbox(env, port, directory / "sandbox.log")
-        try:
-            os.environ.update(env)
-            measure(args.renders)
-        finally:
-            sandbox.terminate()
-            sandbox.wait(timeout=10)
+    with bench_view.sandbox_served(customers=200):
+        measure(args.renders)
 
 
 def measure(renders: int) -> None:

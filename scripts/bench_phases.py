@@ -11,16 +11,13 @@ docs/benchmarks.md.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import bench_sandbox as sandbox_bench  # this folder: run as a script
 import bench_view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,20 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--searches", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="membercare-phases-") as tmp:
-        directory, port = Path(tmp), sandbox_bench.free_port()
-        env = bench_view.environment(directory, port)
-        manage = sandbox_bench.manage
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "migrate", "--noinput", "--database", "sandbox", "-v", "0")
-        manage(env, "sandbox_seed", "--customers", str(2 * (args.searches + WARM_UP)))
-        sandbox = bench_view.start_sandbox(env, port, directory / "sandbox.log")
-        try:
-            os.environ.update(env)
-            measure(args.searches)
-        finally:
-            sandbox.terminate()
-            sandbox.wait(timeout=10)
+    with bench_view.sandbox_served(customers=2 * (args.searches + WARM_UP), static=False):
+        measure(args.searches)
 
 
 def measure(searches: int) -> None:

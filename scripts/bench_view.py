@@ -20,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -218,25 +219,35 @@ def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(measured), statistics.quantiles(measured, n=20)[18]
 
 
-def main() -> None:
-    args = parse_args()
+@contextmanager
+def sandbox_served(
+    *, customers: int, settings: dict[str, str] | None = None, static: bool = True
+) -> Iterator[None]:
+    """A temp sandbox, migrated and seeded with `customers` generated members, served as its own
+    process, with this process's settings pointed at it (plus `settings`) for Django to read;
+    with `static`, whitenoise's hashed, compressed files collected too. Shared by the benches."""
     with tempfile.TemporaryDirectory(prefix="membercare-bench-") as tmp:
         directory, port = Path(tmp), sandbox_bench.free_port()
-        env = environment(directory, port)
+        env = environment(directory, port) | (settings or {})
         manage = sandbox_bench.manage
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "migrate", "--noinput", "--database", "sandbox", "-v", "0")
-        manage(env, "sandbox_seed", "--customers", str(args.customers), "--seed", "42")
-        manage(
-            env, "collectstatic", "--noinput", "-v", "0"
-        )  # whitenoise's hashed, compressed files
+        manage(env, "sandbox_seed", "--customers", str(customers), "--seed", "42")
+        if static:
+            manage(env, "collectstatic", "--noinput", "-v", "0")
         sandbox = start_sandbox(env, port, directory / "sandbox.log")
         try:
             os.environ.update(env)
-            measure(args.renders, args.profile)
+            yield
         finally:
             sandbox.terminate()
             sandbox.wait(timeout=10)
+
+
+def main() -> None:
+    args = parse_args()
+    with sandbox_served(customers=args.customers):
+        measure(args.renders, args.profile)
 
 
 def measure(renders: int, profiling: str | None) -> None:
