@@ -179,34 +179,15 @@ def profile(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
 @require_GET
 def tiers(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """The tier panel; with `days`, each strategy "in N days" beside today (one more call)."""
-    if "days" not in request.GET:
-        return _panel(request, user_id, Panel.TIERS)
-    page = customer_page(
-        user_id=user_id,
-        viewer=viewer_of(request),
-        panel=Panel.TIERS,
-        partial=bool(request.htmx),
-        what_if_form=WhatIfForm(request.GET),
-    )
-    _record_look(request, page, action="view_panel")
-    return _render(request, page, partial=bool(request.htmx))
+    what_if = WhatIfForm(request.GET) if "days" in request.GET else None
+    return _panel(request, user_id, Panel.TIERS, what_if_form=what_if)
 
 
 @requires(Cap.POINTS)
 @require_GET
 def points(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """The points panel; with `detail`, its pending and promotion points and history too."""
-    if "detail" not in request.GET:
-        return _panel(request, user_id, Panel.POINTS)
-    page = customer_page(
-        user_id=user_id,
-        viewer=viewer_of(request),
-        panel=Panel.POINTS,
-        partial=bool(request.htmx),
-        points_detail=True,
-    )
-    _record_look(request, page, action="view_panel")
-    return _render(request, page, partial=bool(request.htmx))
+    return _panel(request, user_id, Panel.POINTS, points_detail="detail" in request.GET)
 
 
 @requires(Cap.COUPONS)
@@ -348,10 +329,16 @@ def _limited(request: HtmxHttpRequest, user_id: int | None = None) -> LookupLimi
     return None
 
 
-def _panel(request: HtmxHttpRequest, user_id: int, panel: Panel) -> HttpResponse:
-    """A panel that shows the member's record: its partial for htmx, else the whole page."""
+def _panel(request: HtmxHttpRequest, user_id: int, panel: Panel, **asked: Any) -> HttpResponse:
+    """A panel that shows the member's record: its partial for htmx, else the whole page.
+
+    `asked`: what the agent asked of the panel beyond it (customer_page's what_if_form, ...)."""
     page = customer_page(
-        user_id=user_id, viewer=viewer_of(request), panel=panel, partial=bool(request.htmx)
+        user_id=user_id,
+        viewer=viewer_of(request),
+        panel=panel,
+        partial=bool(request.htmx),
+        **asked,
     )
     _record_look(request, page, action="view_panel")
     return _render(request, page, partial=bool(request.htmx))
