@@ -17,7 +17,17 @@ from django.utils.safestring import SafeString, mark_safe
 INPUT = "django/forms/widgets/input.html"
 INPUTS = frozenset(
     f"django/forms/widgets/{name}.html"
-    for name in ("text", "number", "email", "hidden", "search", "password", "url", "input")
+    for name in (
+        "text",
+        "number",
+        "email",
+        "hidden",
+        "search",
+        "password",
+        "url",
+        "checkbox",
+        "input",
+    )
 )
 SELECT = "django/forms/widgets/select.html"
 TEXTAREA = "django/forms/widgets/textarea.html"

@@ -25,7 +25,7 @@ class Tricky(forms.Form):
         choices=[("", "Any"), ("a&b", mark_safe("<b>A</b>")), ("<c>", "C & D")], required=False
     )
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "disabled": True}))
-    flag = forms.BooleanField(required=False)  # not one of ours: the templates render it
+    flag = forms.BooleanField(required=False)
     grouped = forms.ChoiceField(choices=[("Group", [("1", "One")])], required=False)
 
 
