@@ -20,7 +20,8 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from membercare.lookup import code_words, tier_words
-from membercare.lookup.templatetags.lookup import amount
+from membercare.lookup.templatetags.lookup import amount, money, ratio, revealed_words
+from membercare.lookup.templatetags.lookup import reveal_control as reveal_words
 
 
 def chart_bars(chart: Sequence[Any]) -> SafeString:
@@ -214,6 +215,13 @@ def _later(later: Any, days: int | None) -> str:
     )
 
 
+def _csrf_input(token: str | None) -> str:
+    """`{% csrf_token %}`."""
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - the csrf tag's own marker, no secret
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_text(token)}">'
+
+
 def _phrase(phrase: str, **values: Any) -> str:
     """`{% blocktranslate %}`: a phrase the catalog translated (gettext is called where the phrase
     is written, for makemessages to find it), with its values escaped into it."""
@@ -232,3 +240,130 @@ def _text(value: Any) -> str:
 
 def _safe(html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every value in it went through _text or _phrase
+
+
+def reveal_control(page: Any, field: str, form: Any, csrf_token: str | None) -> SafeString:
+    """A masked field's reveal (after a reason, logged), or the badge once it is revealed; nothing
+    for a viewer who may not reveal. One beside each of a profile's six masked fields.
+
+    Each control names its field ("Reveal email"); focus comes back to the badge or the refused
+    reason (data-focus-key, static/js/focus.js), and the status region says "Email revealed".
+    """
+    key = f"reveal-{_text(field)}"
+    if field in page.record.revealed:
+        title = _text(gettext("Revealed for this view; the reveal is logged"))
+        return _safe(
+            f'<span class="badge revealed" title="{title}"'
+            f' tabindex="-1" data-focus-key="{key}" data-announce="{_text(revealed_words(field))}">'
+            f"{_text(gettext('revealed'))}</span>"
+        )
+    if not page.shows.reveal:
+        return _safe("")
+    action, control, reason = _text(page.urls["reveal"]), _text(reveal_words(field)), form["reason"]
+    return _safe(
+        f'<details class="reveal" data-focus-key="{key}"{" open" if form.errors else ""}>'
+        f'<summary aria-label="{control}">{_text(gettext("Reveal"))}</summary>'
+        f'<form method="post" action="{action}" hx-post="{action}">'
+        f"{_csrf_input(csrf_token)}"
+        f'<input type="hidden" name="field" value="{_text(field)}">'
+        f'<label for="{_text(reason.id_for_label)}">{_text(reason.label)}</label> {reason}'
+        f'<button type="submit" class="secondary" aria-label="{control}">{_text(gettext("Reveal"))}'
+        "</button></form></details>"
+    )
+
+
+def glance_programs(
+    programs: Iterable[Any], *, tiers: bool, points: bool, schedule: Any
+) -> SafeString:
+    """The header's at-a-glance line per program: its name, tier, balance and next expiry, as far
+    as the viewer may see them (`schedule`: the expiry schedule, None when Capillary sent none)."""
+    items = []
+    for program in programs:
+        summary = program.summary
+        parts = [
+            f'<strong class="glance-name"><bdi dir="auto">'
+            f"{_text(summary.title or gettext('Program'))}</bdi></strong>"
+        ]
+        if tiers:
+            tier = _text(summary.current_tier or gettext("No tier"))
+            parts.append(f'<span class="chip glance-tier"><bdi dir="auto">{tier}</bdi></span>')
+        if points:
+            balance = _phrase(
+                gettext('<bdi dir="ltr">%(balance)s</bdi> points'),
+                balance=amount(summary.loyalty_points),
+            )
+            parts.append(f'<span class="glance-balance">{balance}</span>')
+            lot = program.next_expiry
+            if lot:
+                days = program.days_left
+                expiry = _phrase(
+                    ngettext(
+                        'Next expiry: <bdi dir="ltr">%(points)s</bdi> points on %(on)s, '
+                        "in %(days)s day",
+                        'Next expiry: <bdi dir="ltr">%(points)s</bdi> points on %(on)s, '
+                        "in %(days)s days",
+                        days or 0,
+                    ),
+                    points=amount(lot.points),
+                    on=date_filter(lot.expiry_date, "DATE_FORMAT"),
+                    days=days,
+                )
+                parts.append(f'<span class="glance-expiry">{expiry}</span>')
+            elif schedule is not None:
+                nothing = _text(gettext("Nothing due to expire"))
+                parts.append(f'<span class="glance-expiry muted">{nothing}</span>')
+        items.append(f'<li class="glance-program">{" ".join(parts)}</li>')
+    return _safe("\n".join(items))
+
+
+def points_worth(programs: Iterable[Any]) -> SafeString:
+    """Each program's balance and what it is worth, what can be redeemed, and whether it adds up."""
+    return _safe("\n".join(_worth(program) for program in programs))
+
+
+def _worth(program: Any) -> str:
+    summary, currency = program.summary, program.currency
+    points = amount(summary.loyalty_points)
+    if summary.balance_worth is not None:
+        balance = _phrase(
+            gettext(
+                '<strong>%(points)s points</strong> worth <strong class="money">%(worth)s</strong>'
+            ),
+            points=points,
+            worth=money(summary.balance_worth, currency),
+        )
+    else:
+        balance = _phrase(gettext("<strong>%(points)s points</strong>"), points=points)
+    if summary.points_to_currency_ratio is None:
+        rate = _text(gettext("No points-to-currency ratio from Capillary"))
+    elif currency:
+        rate = _phrase(
+            gettext("1 point = %(ratio)s"), ratio=ratio(summary.points_to_currency_ratio, currency)
+        )
+    else:
+        rate = _phrase(
+            gettext("1 point = %(ratio)s in the program's currency"),
+            ratio=ratio(summary.points_to_currency_ratio, currency),
+        )
+    available = amount(summary.total_available_points)
+    if summary.available_worth is not None:
+        redeemable = _phrase(
+            gettext("%(available)s available for redemption (%(worth)s)"),
+            available=available,
+            worth=money(summary.available_worth, currency),
+        )
+    else:
+        redeemable = _phrase(gettext("%(available)s available for redemption"), available=available)
+    facts = [rate, redeemable]
+    if summary.delayed_points:
+        facts.append(_phrase(gettext("%(points)s pending"), points=amount(summary.delayed_points)))
+    check = summary.reconciliation
+    reconcile = ""
+    if check and check.adds_up:
+        reconcile = f'<p class="reconcile ok">✓ {_text(check.words)}</p>'
+    elif check:
+        reconcile = f'<p class="reconcile bad" role="alert">⚠ {_text(check.words)}</p>'
+    return (
+        f"<li><h3>{_text(summary.title or gettext('Program'))}</h3>"
+        f'<p class="balance">{balance}</p><p class="muted">{" · ".join(facts)}</p>{reconcile}</li>'
+    )

@@ -128,3 +128,48 @@ def test_the_chart_marks_this_month_and_labels_each_bar():
     assert "<title>Jan 27: 1,500 points</title>" in html
     assert 'class="now"' in html.split("</g>")[0]
     assert 'class="value"' not in html.split("</g>")[1]  # no value over an empty month
+
+
+def program(**summary_changes):
+    summary = {
+        "title": "Club",
+        "current_tier": "Gold",
+        "loyalty_points": 1500,
+        "balance_worth": None,
+        "points_to_currency_ratio": None,
+        "total_available_points": 1500,
+        "available_worth": None,
+        "delayed_points": 0,
+        "reconciliation": None,
+    }
+    return SimpleNamespace(
+        summary=SimpleNamespace(**(summary | summary_changes)),
+        currency="INR",
+        next_expiry=None,
+        days_left=None,
+    )
+
+
+def test_a_tier_bar_is_named_for_assistive_tech():
+    html = rows.upgrade_bar(strategy(), None, tier="Gold", days=None)
+    assert 'aria-label="60% of the way to Gold"' in html  # the template's label came out empty
+
+
+@pytest.mark.parametrize(("schedule", "says_nothing_due"), [(None, False), ((), True)])
+def test_at_a_glance_says_nothing_is_due_only_when_capillary_sent_a_schedule(
+    schedule, says_nothing_due
+):
+    html = rows.glance_programs([program()], tiers=True, points=True, schedule=schedule)
+    assert ("Nothing due to expire" in html) is says_nothing_due
+    assert '<bdi dir="ltr">1,500</bdi> points' in html
+    hidden = rows.glance_programs([program()], tiers=False, points=False, schedule=())
+    assert "Gold" not in hidden
+    assert "points" not in hidden
+
+
+def test_points_worth_escapes_and_reads_the_ratio():
+    html = rows.points_worth(
+        [program(title=HOSTILE, points_to_currency_ratio=Decimal("0.25"), delayed_points=40)]
+    )
+    assert "<script>" not in html
+    assert "1 point = INR 0.25 · 1,500 available for redemption · 40 pending" in html

@@ -1,4 +1,4 @@
-"""The customer view's loops as tags: each renders its rows in Python (membercare/lookup/rows.py)."""
+"""The customer view's loops and repeated controls as tags, rendered in Python (lookup/rows.py)."""
 
 from django import template
 
@@ -13,3 +13,12 @@ register.simple_tag(rows.coupon_rows)
 register.simple_tag(rows.transaction_rows)
 register.simple_tag(rows.upgrade_bar)
 register.simple_tag(rows.renewal_bar)
+
+
+@register.simple_tag(takes_context=True)
+def reveal(context: template.Context, field: str, form: object) -> str:
+    return rows.reveal_control(context["page"], field, form, context.get("csrf_token"))
+
+
+register.simple_tag(rows.glance_programs)
+register.simple_tag(rows.points_worth)
