@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "membercare.middleware.RetryAfterMiddleware",
     # Turns a sign-in that axes refused into the "sign-in paused" page.
     "axes.middleware.AxesMiddleware",
+    # A view whose database was too busy answers 503 "try again", not 500 (membercare/errors.py).
+    "membercare.errors.DatabaseBusyMiddleware",
 ]
 
 # axes first: it refuses a locked-out username or address before any password is checked.
@@ -120,6 +122,9 @@ for _db in DATABASES.values():
         # WAL lets the sandbox answer while the dashboard writes (one runserver serves both).
         _db.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
         _db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+        # A writer waits this long for the lock before "database is locked": Django's 5 s was
+        # too short for 200 agents signing in at once on two cores (docs/benchmarks.md, Load).
+        _db["OPTIONS"].setdefault("timeout", 20)
     # Reconnecting costs more than a request's own queries (measured: ~2 ms of a sandbox answer).
     _db.setdefault("CONN_MAX_AGE", 60)
     _db.setdefault("CONN_HEALTH_CHECKS", True)

@@ -1,5 +1,6 @@
-"""The app's URLconf with one view that fails, for the 500 page's tests (test_error_pages.py)."""
+"""The app's URLconf with views that fail, for the 500 and 503 pages' tests (test_error_pages)."""
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -16,4 +17,13 @@ def broken(request: HttpRequest) -> HttpResponse:
     raise Bug("a bug in a view")
 
 
-urlpatterns = [*app_urlpatterns, path("broken/", broken, name="broken")]
+@public
+def locked(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("database is locked")  # what SQLite says once its timeout has passed
+
+
+urlpatterns = [
+    *app_urlpatterns,
+    path("broken/", broken, name="broken"),
+    path("locked/", locked, name="locked"),
+]

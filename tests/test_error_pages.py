@@ -73,6 +73,21 @@ def test_an_error_in_a_view_gets_the_styled_500_page(agent):
     assertNotContains(response, "<script", status_code=500)  # no nonce without a request
 
 
+@pytest.mark.django_db
+@pytest.mark.urls("tests.error_urls")
+def test_a_database_too_busy_to_answer_gets_a_503_to_try_again_not_a_500(agent):
+    client = Client(raise_request_exception=False)
+    response = client.get("/locked/")
+    assert_styled(response, 503, "Busy: try again")
+    assertContains(response, "Nothing was changed: try again in 5 seconds.", status_code=503)
+    assert response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+    panel = client.get("/locked/", headers={"HX-Request": "true"})
+    assert panel.status_code == 503
+    assertInHTML('<h1 id="error-title">Busy: try again</h1>', panel.content.decode())
+    assertNotContains(panel, "<html", status_code=503)  # the message alone, for its panel
+
+
 def test_the_500_page_renders_without_the_database_or_the_request_context():
     # No django_db mark: any query would fail the test. Django's handler renders the template
     # with no context at all; this is the very view, given a bare request.

@@ -1,12 +1,14 @@
-"""The customer view's repeated rows, written out in Python: chart bars, tier bars, coupon and
-transaction rows, the expiry schedule.
+"""The customer view's repeated parts, written out in Python: the chart's bars, the tier bars and
+their what-if, coupon, transaction and expiry rows, the at-a-glance line, the points' worth and
+the reveal control beside each masked field.
 
-A view holds a few hundred of these cells, and Django's template engine spends about 10 µs on each
-variable, tag and translated phrase: rendered by the templates these loops were half of a search's
-CPU (docs/benchmarks.md, "CPU per search"). Here each row is one f-string. They produce what the
-templates they replace produced, in the same words: every phrase is the template's msgid, so the
-catalogs translate it as before (`{% blocktranslate %}` is `gettext(msgid) % escaped values`).
-Every value is escaped here (`_text`); only our own markup and the catalogs' phrases are not.
+A view holds a few hundred of these cells, and Django's template engine spends several µs on each
+variable, tag and translated phrase: as template loops they were about a third of the view's
+render (docs/benchmarks.md, "CPU per search"). Here each is an f-string or two. They produce what
+the templates they replace produced, in the same words: every phrase is the template's msgid, so
+the catalogs translate it as before (`{% blocktranslate %}` is `gettext(msgid) % escaped values`).
+Every value is escaped here (`_text`, `_phrase`); only our own markup and the catalogs' phrases
+are not.
 """
 
 from collections.abc import Iterable, Sequence
