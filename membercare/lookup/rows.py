@@ -12,13 +12,14 @@ are not.
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.template.defaultfilters import capfirst
 from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from membercare.lookup import code_words, tier_words
@@ -232,7 +233,9 @@ def _phrase(phrase: str, **values: Any) -> str:
 
 def _date(value: Any, format_name: str = "DATE_FORMAT") -> str:
     """`{{ value|date:"DATE_FORMAT" }}`: in the current time zone and language."""
-    return _text(date_filter(template_localtime(value), format_name))
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # as the template's `date` filter shows it
+    return _text(date_filter(value, format_name))
 
 
 def _text(value: Any) -> str:

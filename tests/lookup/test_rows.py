@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from membercare.lookup import rows
 
@@ -173,3 +173,11 @@ def test_points_worth_escapes_and_reads_the_ratio():
     )
     assert "<script>" not in html
     assert "1 point = INR 0.25 · 1,500 available for redemption · 40 pending" in html
+
+
+def test_a_bills_time_is_shown_in_the_agents_time_zone():
+    with timezone.override("Asia/Kolkata"):  # 09:30 UTC is 15:00 there
+        html = rows.transaction_rows(
+            [transaction()], SimpleNamespace(tenders=False, credit_notes=False)
+        )
+    assert "3 p.m." in html or "15:00" in html
