@@ -26,6 +26,7 @@ INPUTS = frozenset(
         "password",
         "url",
         "checkbox",
+        "date",
         "input",
     )
 )
