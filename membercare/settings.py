@@ -359,10 +359,16 @@ CAPILLARY_BREAKER_WINDOW_SECONDS = env.int("CAPILLARY_BREAKER_WINDOW_SECONDS", d
 CAPILLARY_BREAKER_OPEN_SECONDS = env.int("CAPILLARY_BREAKER_OPEN_SECONDS", default=30)
 # Per process, the calls to Capillary that may wait for it at once: beyond them a lookup answers at
 # once that Capillary is slow, so that a hang holds at most this many of gunicorn's threads and
-# the others stay free for sign-ins, health checks and pages (16 threads: 12; 4 threads: 3).
-_THREADS = env.int("GUNICORN_THREADS", default=16)
+# the others stay free for sign-ins, health checks and pages (all but four, or three quarters:
+# 16 threads: 12; 4 threads: 3). A gevent worker serves up to GUNICORN_WORKER_CONNECTIONS at once,
+# a greenlet each, and counts those (counting threads there turned 1,761 of 3,582 requests into
+# "Capillary is slow" at 200 agents: docs/benchmarks.md, Load).
+if env.str("GUNICORN_WORKER_CLASS", default="gthread") == "gevent":
+    _AT_ONCE = env.int("GUNICORN_WORKER_CONNECTIONS", default=1000)
+else:
+    _AT_ONCE = env.int("GUNICORN_THREADS", default=16)
 CAPILLARY_MAX_IN_FLIGHT = env.int(
-    "CAPILLARY_MAX_IN_FLIGHT", default=max(1, _THREADS - 4, _THREADS * 3 // 4)
+    "CAPILLARY_MAX_IN_FLIGHT", default=max(1, _AT_ONCE - 4, _AT_ONCE * 3 // 4)
 )
 # The organisation's Capillary calls per minute, fleet-wide: under Capillary's per-key limit
 # (1,000/minute documented on demo clusters, brand-specific in production). Bulk lookups may use

@@ -41,6 +41,23 @@ def test_it_starts_with_debug_off_and_a_secret_key():
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.parametrize(
+    ("env", "in_flight"),
+    [
+        ({}, 12),  # the Procfile's gthread, 16 threads a worker
+        ({"GUNICORN_THREADS": "4"}, 3),
+        ({"GUNICORN_WORKER_CLASS": "gevent"}, 996),  # a greenlet per connection, 1,000 of them
+        ({"GUNICORN_WORKER_CLASS": "gevent", "GUNICORN_WORKER_CONNECTIONS": "200"}, 196),
+        ({"GUNICORN_WORKER_CLASS": "gevent", "CAPILLARY_MAX_IN_FLIGHT": "40"}, 40),
+    ],
+)
+def test_the_calls_a_process_lets_wait_follow_how_many_requests_it_serves_at_once(env, in_flight):
+    code = "from django.conf import settings; print(settings.CAPILLARY_MAX_IN_FLIGHT)"
+    result = run_settings({"DEBUG": "true"} | env, code=code)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == in_flight
+
+
 @pytest.mark.django_db
 def test_it_leaves_django_htmx_debug_error_handler_off_the_page_with_debug_on(client, settings):
     """Under DEBUG, django-htmx's htmx_script tag adds a handler that replaces the whole page with
