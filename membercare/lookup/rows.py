@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import capfirst
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
@@ -153,12 +155,8 @@ def upgrade_bar(strategy: Any, later: Any, *, tier: str, days: int | None) -> Sa
             else ""
         )
         foot.append(f"<span>{_text(code_words.code_words(tracker.mode))}{period}</span>")
-    return _safe(
-        f'<div class="bar"><div class="bar-label"><span>{_text(name)}</span>'
-        f"<span>{_progress_words(strategy)}</span></div>"
-        f'<progress max="100" value="{strategy.percent}" aria-label="{label}">'
-        f"{strategy.percent}%</progress>"
-        f'<div class="bar-foot">{" ".join(foot)}</div>{_later(later, days)}</div>'
+    return _bar(
+        "bar", name, label, strategy, f'<div class="bar-foot">{" ".join(foot)}</div>', later, days
     )
 
 
@@ -166,11 +164,18 @@ def renewal_bar(strategy: Any, later: Any, *, days: int | None) -> SafeString:
     """One renewal criterion's progress to keeping the tier, and the what-if's bar beside it."""
     name = capfirst(tier_words.strategy_name(strategy.based_on or ""))
     label = _phrase(gettext("%(percent)s%% of renewal"), percent=strategy.percent)
+    return _bar("bar renew", name, label, strategy, "", later, days)
+
+
+def _bar(
+    classes: str, name: str, label: str, strategy: Any, foot: str, later: Any, days: int | None
+) -> SafeString:
+    """A criterion's name, how far it is, its progress bar, `foot`, and the what-if beside it."""
     return _safe(
-        f'<div class="bar renew"><div class="bar-label"><span>{_text(name)}</span>'
+        f'<div class="{classes}"><div class="bar-label"><span>{_text(name)}</span>'
         f"<span>{_progress_words(strategy)}</span></div>"
         f'<progress max="100" value="{strategy.percent}" aria-label="{label}">'
-        f"{strategy.percent}%</progress>{_later(later, days)}</div>"
+        f"{strategy.percent}%</progress>{foot}{_later(later, days)}</div>"
     )
 
 
@@ -218,13 +223,6 @@ def _later(later: Any, days: int | None) -> str:
     )
 
 
-def _csrf_input(token: str | None) -> str:
-    """`{% csrf_token %}`."""
-    if not token or token == "NOTPROVIDED":  # noqa: S105 - the csrf tag's own marker, no secret
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_text(token)}">'
-
-
 def _phrase(phrase: str, **values: Any) -> str:
     """`{% blocktranslate %}`: a phrase the catalog translated (gettext is called where the phrase
     is written, for makemessages to find it), with its values escaped into it."""
@@ -247,7 +245,7 @@ def _safe(html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every value in it went through _text or _phrase
 
 
-def reveal_control(page: Any, field: str, form: Any, csrf_token: str | None) -> SafeString:
+def reveal_control(page: Any, field: str, form: Any, request: HttpRequest) -> SafeString:
     """A masked field's reveal (after a reason, logged), or the badge once it is revealed; nothing
     for a viewer who may not reveal. One beside each of a profile's six masked fields.
 
@@ -269,7 +267,7 @@ def reveal_control(page: Any, field: str, form: Any, csrf_token: str | None) -> 
         f'<details class="reveal" data-focus-key="{key}"{" open" if form.errors else ""}>'
         f'<summary aria-label="{control}">{_text(gettext("Reveal"))}</summary>'
         f'<form method="post" action="{action}" hx-post="{action}">'
-        f"{_csrf_input(csrf_token)}"
+        f"{csrf_input(request)}"
         f'<input type="hidden" name="field" value="{_text(field)}">'
         f'<label for="{_text(reason.id_for_label)}">{_text(reason.label)}</label> {reason}'
         f'<button type="submit" class="secondary" aria-label="{control}">{_text(gettext("Reveal"))}'

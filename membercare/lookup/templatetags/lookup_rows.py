@@ -13,12 +13,10 @@ register.simple_tag(rows.coupon_rows)
 register.simple_tag(rows.transaction_rows)
 register.simple_tag(rows.upgrade_bar)
 register.simple_tag(rows.renewal_bar)
+register.simple_tag(rows.glance_programs)
+register.simple_tag(rows.points_worth)
 
 
 @register.simple_tag(takes_context=True)
-def reveal(context: template.Context, field: str, form: object) -> str:
-    return rows.reveal_control(context["page"], field, form, context.get("csrf_token"))
-
-
-register.simple_tag(rows.glance_programs)
-register.simple_tag(rows.points_worth)
+def reveal(context: template.RequestContext, field: str, form: object) -> str:
+    return rows.reveal_control(context["page"], field, form, context.request)
