@@ -370,6 +370,8 @@ else:
 CAPILLARY_MAX_IN_FLIGHT = env.int(
     "CAPILLARY_MAX_IN_FLIGHT", default=max(1, _AT_ONCE - 4, _AT_ONCE * 3 // 4)
 )
+# How long a call waits for one of those places before it is told Capillary is slow.
+CAPILLARY_IN_FLIGHT_WAIT_SECONDS = env.float("CAPILLARY_IN_FLIGHT_WAIT_SECONDS", default=0.5)
 # The organisation's Capillary calls per minute, fleet-wide: under Capillary's per-key limit
 # (1,000/minute documented on demo clusters, brand-specific in production). Bulk lookups may use
 # this share of it, so that single lookups get through when the budget is tight.

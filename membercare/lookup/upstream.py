@@ -15,9 +15,11 @@ Before a call goes out, in this order:
    per call): a retry is taken from the budget before it goes out, and is not made when the
    budget has no room for it.
 
-And, per process, **the calls in flight**: at most CAPILLARY_MAX_IN_FLIGHT at once
-(`TooManyWaiting`, answered at once), so that when Capillary hangs, the threads it would hold
-until the deadline stay free for sign-ins, health checks and everything that does not need it.
+And, per process, **the calls in flight**: at most CAPILLARY_MAX_IN_FLIGHT at once, so that when
+Capillary hangs, the threads it would hold until the deadline stay free for sign-ins, health checks
+and everything that does not need it. A call that finds them all taken waits for one up to
+CAPILLARY_IN_FLIGHT_WAIT_SECONDS (a busy moment passes within it), then is told Capillary is slow
+(`TooManyWaiting`).
 
 Beside them: `coalesced`, so that two agents opening the same member at once cause one call, and
 `count_lookup` / `count_lookups`, each user's LOOKUP_RATE_LIMIT (the views count what agents do).
@@ -194,9 +196,14 @@ def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool
 
 @contextmanager
 def _in_flight() -> Iterator[None]:
-    """One of this process's CAPILLARY_MAX_IN_FLIGHT places, or TooManyWaiting at once."""
+    """One of this process's CAPILLARY_MAX_IN_FLIGHT places, or TooManyWaiting.
+
+    Not at once: at 200 agents on a CPU-bound machine, calls answered on time but slowed by the
+    CPU filled a worker's twelve places for a moment and two searches were refused; a short wait
+    lets that moment pass, while a hang still holds no more than the places and the waiters.
+    """
     places = _places.get()
-    if not places.acquire(blocking=False):
+    if not places.acquire(timeout=settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS):
         metrics.QUOTA_REJECTIONS.labels(scope="in_flight").inc()
         raise TooManyWaiting()
     try:

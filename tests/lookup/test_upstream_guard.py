@@ -335,11 +335,13 @@ def in_thread(function: Any, **kwargs: Any) -> threading.Thread:
     return thread
 
 
-def test_calls_beyond_the_places_in_flight_answer_at_once_and_the_rest_go_through(
+def test_calls_beyond_the_places_in_flight_are_told_after_the_wait_and_the_rest_go_through(
     capillary, settings
 ):
-    """Capillary hangs: two calls wait for it, the third is told at once, nothing is kept."""
+    """Capillary hangs: two calls wait for it, the third is told after its short wait for a
+    place, nothing is kept."""
     settings.CAPILLARY_MAX_IN_FLIGHT = 2
+    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 0.2
     held = HeldCapillary(capillary)
     answered: list[int | None] = []
 
@@ -349,24 +351,44 @@ def test_calls_beyond_the_places_in_flight_answer_at_once_and_the_rest_go_throug
     waiting = [in_thread(open_member, user_id=GOLD + n) for n in range(2)]
     held.wait_for_calls(2)
     try:
+        started = time.monotonic()
         with pytest.raises(upstream.TooManyWaiting) as refused:
             services.member_snapshot(user_id=GOLD + 2)  # while the two wait
+        waited = time.monotonic() - started
     finally:
         held.release()
         for thread in waiting:
             thread.join(timeout=10)
 
     assert refused.value.retryable
+    assert 0.2 <= waited < 5  # the wait, not Capillary's deadline
     assert set(answered) == {GOLD, GOLD + 1}
     assert len(capillary.calls) == 2
     # Their places came back: the next call goes out.
     assert services.member_snapshot(user_id=GOLD + 9).customer.user_id == GOLD + 9
 
 
+def test_a_call_that_finds_every_place_taken_goes_out_when_one_frees_within_the_wait(
+    capillary, settings
+):
+    """A busy moment, not a hang: the place frees before the wait is over, and the call is made."""
+    settings.CAPILLARY_MAX_IN_FLIGHT = 1
+    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 5
+    held = HeldCapillary(capillary)
+    holder = in_thread(services.member_snapshot, user_id=GOLD)
+    held.wait_for_calls(1)
+    threading.Timer(0.2, held.release).start()  # the first call's answer comes 0.2 s later
+
+    assert services.member_snapshot(user_id=GOLD + 1).customer.user_id == GOLD + 1
+    holder.join(timeout=10)
+    assert len(capillary.calls) == 2
+
+
 def test_a_search_with_no_place_in_flight_is_503_and_says_capillary_is_slow(
     capillary, agent_client, settings
 ):
     settings.CAPILLARY_MAX_IN_FLIGHT = 1
+    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 0.05
     held = HeldCapillary(capillary)
     holder = in_thread(services.member_snapshot, user_id=GOLD)
     held.wait_for_calls(1)
