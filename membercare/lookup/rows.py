@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import capfirst
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
@@ -245,12 +243,14 @@ def _safe(html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every value in it went through _text or _phrase
 
 
-def reveal_control(page: Any, field: str, form: Any, request: HttpRequest) -> SafeString:
+def reveal_control(page: Any, field: str, form: Any, csrf_token: Any) -> SafeString:
     """A masked field's reveal (after a reason, logged), or the badge once it is revealed; nothing
     for a viewer who may not reveal. One beside each of a profile's six masked fields.
 
     Each control names its field ("Reveal email"); focus comes back to the badge or the refused
     reason (data-focus-key, static/js/focus.js), and the status region says "Email revealed".
+    `csrf_token` is the page's own, as `{% csrf_token %}` gives it: the same masked token for every
+    form of one answer (each `get_token` would mask it anew, 32 random characters, six times).
     """
     key = f"reveal-{_text(field)}"
     if field in page.record.revealed:
@@ -267,7 +267,7 @@ def reveal_control(page: Any, field: str, form: Any, request: HttpRequest) -> Sa
         f'<details class="reveal" data-focus-key="{key}"{" open" if form.errors else ""}>'
         f'<summary aria-label="{control}">{_text(gettext("Reveal"))}</summary>'
         f'<form method="post" action="{action}" hx-post="{action}">'
-        f"{csrf_input(request)}"
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{_text(csrf_token)}">'
         f'<input type="hidden" name="field" value="{_text(field)}">'
         f'<label for="{_text(reason.id_for_label)}">{_text(reason.label)}</label> {reason}'
         f'<button type="submit" class="secondary" aria-label="{control}">{_text(gettext("Reveal"))}'

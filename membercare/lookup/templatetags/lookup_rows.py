@@ -19,4 +19,4 @@ register.simple_tag(rows.points_worth)
 
 @register.simple_tag(takes_context=True)
 def reveal(context: template.RequestContext, field: str, form: object) -> str:
-    return rows.reveal_control(context["page"], field, form, context.request)
+    return rows.reveal_control(context["page"], field, form, context.get("csrf_token"))
