@@ -189,7 +189,7 @@ def get_customers(
 def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:
     """`fetch(**kw)`, unless Capillary asked to wait, the breaker is open, the budget spent or too
     many of this process's calls are waiting already."""
-    _wait_for_capillary()
+    _refuse_at_once()
     with _in_flight():
         return _admitted(call, fetch, calls=calls, bulk=bulk, **kw)
 
@@ -270,11 +270,22 @@ def _learn(answers: list[Any], *, probe: bool) -> None:
 # --- 429: Capillary's Retry-After, for every process ---------------------------------------------
 
 
-def _wait_for_capillary() -> None:
-    until = cache.get(NOT_BEFORE_KEY)
+def _refuse_at_once() -> None:
+    """WaitingForCapillary while its Retry-After lasts, BreakerOpen while the breaker is open.
+
+    Before a call waits for a place in flight: when Capillary hangs, the calls hung on it hold
+    every place until their deadline, and a lookup after the breaker opened must still answer at
+    once, not after CAPILLARY_IN_FLIGHT_WAIT_SECONDS. Both keys in one read (one Redis round trip).
+    `_admit` looks at the breaker again once a place is had: it may have opened meanwhile, or be
+    half-open, when one call is let through as its probe.
+    """
+    state = cache.get_many([NOT_BEFORE_KEY, OPEN_UNTIL_KEY])
     now = time.time()
-    if until is not None and now < until:
-        raise WaitingForCapillary(retry_after=_seconds(until - now))
+    waiting, open_until = state.get(NOT_BEFORE_KEY), state.get(OPEN_UNTIL_KEY)
+    if waiting is not None and now < waiting:
+        raise WaitingForCapillary(retry_after=_seconds(waiting - now))
+    if open_until is not None and now < open_until:
+        raise BreakerOpen(retry_after=_seconds(open_until - now))
 
 
 def _note_rate_limited(error: RateLimited) -> None:

@@ -384,6 +384,26 @@ def test_a_call_that_finds_every_place_taken_goes_out_when_one_frees_within_the_
     assert len(capillary.calls) == 2
 
 
+def test_an_open_breaker_answers_at_once_while_hung_calls_hold_every_place(capillary, settings):
+    """Capillary hangs: the calls hung on it hold the places until their deadline, and a lookup
+    made after the breaker opened is not kept waiting for one."""
+    settings.CAPILLARY_MAX_IN_FLIGHT = 1
+    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 5
+    held = HeldCapillary(capillary)
+    holder = in_thread(services.member_snapshot, user_id=GOLD)
+    held.wait_for_calls(1)
+    try:
+        upstream._open("a test", again=True)
+        started = time.monotonic()
+        with pytest.raises(BreakerOpen):
+            services.member_snapshot(user_id=GOLD + 1)
+        assert time.monotonic() - started < 1  # not the 5 s wait for a place
+    finally:
+        held.release()
+        holder.join(timeout=10)
+    assert len(capillary.calls) == 1
+
+
 def test_a_search_with_no_place_in_flight_is_503_and_says_capillary_is_slow(
     capillary, agent_client, settings
 ):
