@@ -155,6 +155,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a user's capabilities are remembered (membercare/access/policy.py). A change to access
+# reaches every process through the cache; without Redis each process's cache is its own, and a
+# group changed in one gunicorn worker would reach the others only when this runs out.
+ACCESS_REMEMBER_SECONDS = env.int("ACCESS_REMEMBER_SECONDS", default=300 if REDIS_URL else 5)
 
 # Local accounts' passwords: long (ASVS asks 12 at least), not like the user's name or email,
 # not a common password, nor one dressed up with digits and symbols (membercare/passwords.py).
@@ -240,8 +244,9 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 if OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET:
     AUTHENTICATION_BACKENDS.append("membercare.sso.backend.SSOBackend")  # after axes
 
-# Sessions read from the cache (Redis in production), written through to the database (Django's
-# cached_db, telling membercare's index of sessions when a key changes). A session
+# Sessions read from Redis and written through to the database (Django's cached_db), or, without
+# Redis, from the database alone; either telling membercare's index of sessions when a key changes
+# (membercare/accounts/session_store.py). A session
 # ends after SESSION_IDLE_MINUTES without a request, and SESSION_LIFETIME_HOURS after sign-in
 # whatever the activity (membercare/accounts/sessions.py); the cookie lives as long as the latter.
 SESSION_ENGINE = "membercare.accounts.session_store"

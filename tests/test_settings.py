@@ -58,6 +58,29 @@ def test_the_calls_a_process_lets_wait_follow_how_many_requests_it_serves_at_onc
     assert int(result.stdout) == in_flight
 
 
+@pytest.mark.parametrize(
+    ("env", "remembered", "store"),
+    [
+        ({"REDIS_URL": ""}, 5, "DatabaseSessionStore"),  # each process's own cache: seconds
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, 300, "CachedSessionStore"),  # one for all
+        ({"REDIS_URL": "", "ACCESS_REMEMBER_SECONDS": "0"}, 0, "DatabaseSessionStore"),
+    ],
+)
+def test_what_each_process_keeps_to_itself_follows_whether_the_cache_is_shared(
+    env, remembered, store
+):
+    """Without Redis nothing another process must see is read from this one's cache: sessions
+    come from the database, capabilities are remembered for seconds (no connection is made)."""
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        " from membercare.accounts.session_store import SessionStore;"
+        " print(settings.ACCESS_REMEMBER_SECONDS, SessionStore.__name__)"
+    )
+    result = run_settings({"DEBUG": "true"} | env, code=code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(remembered), store]
+
+
 @pytest.mark.django_db
 def test_it_leaves_django_htmx_debug_error_handler_off_the_page_with_debug_on(client, settings):
     """Under DEBUG, django-htmx's htmx_script tag adds a handler that replaces the whole page with

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property, wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -131,9 +132,10 @@ def viewer_of(request: HttpRequest) -> Viewer:
 # A user's viewer costs three queries (their permissions, their groups', their staff profile), on
 # every request. It is kept in the cache under a generation that any change to who may do what
 # moves on (access_changed(), from membercare.access.signals): the next request of everyone reads
-# it afresh. The TTL bounds what a change made behind Django's back (raw SQL) could leave stale.
+# it afresh. ACCESS_REMEMBER_SECONDS bounds what a change the generation does not reach could
+# leave stale: one made behind Django's back (raw SQL), or, without Redis, one made in another
+# process, whose cache is its own (there the default is seconds, not minutes).
 GENERATION_KEY = "access:generation"
-REMEMBER_SECONDS = 300
 
 
 def access_changed() -> None:
@@ -153,7 +155,8 @@ def _remembered_viewer(user: Any) -> Viewer:
         caps, store_code = held
         return Viewer(frozenset(Cap(cap) for cap in caps), store_code=store_code)
     viewer = viewer_for(user)
-    cache.set(key, (sorted(viewer.capabilities), viewer.store_code), REMEMBER_SECONDS)
+    remembered = (sorted(viewer.capabilities), viewer.store_code)
+    cache.set(key, remembered, settings.ACCESS_REMEMBER_SECONDS)
     return viewer
 
 

@@ -1,14 +1,21 @@
-"""Django's cached_db sessions, telling the session index when a session's key changes.
+"""Django's sessions, telling the session index when a session's key changes.
 
 Django gives a session a new key at sign-in, on a password change, and wherever else a session's
 privilege changes (the second factor): the index (SignedInSession) must follow, or an admin ending
 the session would end a key nobody holds any more.
+
+With Redis (REDIS_URL) a session is read from the cache and written through to the database
+(cached_db): every process and instance shares both. Without it, the cache is each process's own
+memory, and a session ended in one gunicorn worker (a sign-out, an admin ending it, a leaver's
+sessions) would live on in another's cached copy for the rest of its lifetime: sessions are then
+read from the database alone (one query a request).
 """
 
-from django.contrib.sessions.backends import cached_db
+from django.conf import settings
+from django.contrib.sessions.backends import cached_db, db
 
 
-class SessionStore(cached_db.SessionStore):
+class _Rekeying(db.SessionStore):
     def cycle_key(self) -> None:
         old = self.session_key
         super().cycle_key()
@@ -16,3 +23,14 @@ class SessionStore(cached_db.SessionStore):
         from membercare.accounts.sessions import rekey
 
         rekey(old=old, new=self.session_key)
+
+
+class CachedSessionStore(_Rekeying, cached_db.SessionStore):
+    """Read from the shared cache, written through to the database."""
+
+
+class DatabaseSessionStore(_Rekeying):
+    """Read from and written to the database."""
+
+
+SessionStore = CachedSessionStore if settings.REDIS_URL else DatabaseSessionStore

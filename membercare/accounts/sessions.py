@@ -171,7 +171,7 @@ def end_sessions(
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in sessions.select_related("user"):
-        # The store's delete() clears the cached copy too (cached_db), not only the table row.
+        # The store's delete() clears the cached copy too (with Redis), not only the table row.
         store(session_key=session.session_key).delete()
         session.delete()
         record(

@@ -1,8 +1,11 @@
 """A user's capabilities are read once and remembered, and any change to access applies at once."""
 
+import time
 from typing import Any
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -55,3 +58,22 @@ def test_a_store_managers_new_store_applies_at_the_next_request(
     profile.save()
 
     assert store_seen() == "del.saket"
+
+
+def test_without_redis_a_change_made_in_another_process_applies_within_seconds(
+    agent: Any, agent_client: Client
+):
+    """Without Redis each process's cache is its own: a group changed in another gunicorn worker
+    moves that worker's generation on, not this one's. Here the membership comes into the
+    database without this process's signals (as the other worker's change reaches it)."""
+    if settings.REDIS_URL:
+        pytest.skip("with REDIS_URL every process shares the generation")
+    assert settings.ACCESS_REMEMBER_SECONDS == 5
+    admins = Group.objects.create(name="Group admins")
+    admins.permissions.add(Permission.objects.get(codename=Cap.GROUPS))
+    assert agent_client.get(reverse("groups")).status_code == 403  # remembered from here
+    get_user_model().groups.through.objects.create(user_id=agent.pk, group_id=admins.pk)
+
+    later = time.time() + settings.ACCESS_REMEMBER_SECONDS + 1
+    with time_machine.travel(later, tick=False):
+        assert agent_client.get(reverse("groups")).status_code == 200

@@ -279,3 +279,20 @@ def test_an_admin_ends_every_session_but_their_own(manager: Any, agent: Any, gro
 def test_ending_sessions_without_saying_whose_is_a_message(group_admin_client: Client):
     response = group_admin_client.post(reverse("sessions-end"), {}, follow=True)
     assertContains(response, "Say whose sessions to end.")
+
+
+@pytest.mark.django_db
+def test_a_session_ended_by_another_process_is_ended_in_this_one_too(manager: Any):
+    """Another process (a gunicorn worker, an instance) signs the session out or an admin ends
+    it there: its row goes from the database, and this process's cache, which that process
+    cannot reach without Redis, must not keep it alive."""
+    if settings.REDIS_URL:
+        pytest.skip("with REDIS_URL every process shares the cache the session is read from")
+    client = signed_in_by_password()
+    assert is_signed_in(client)
+
+    from django.contrib.sessions.models import Session
+
+    Session.objects.all().delete()  # as the other process's delete reaches this one: the row only
+
+    assert not is_signed_in(client)
