@@ -59,6 +59,7 @@ SHOWN = {
     "Too many lookups across your organisation": "org quota",
     "reached your lookup limit": "user limit",
     "Capillary is busy": "busy (429)",
+    "Capillary is answering slowly": "slow (in flight)",
 }
 _REQUEST_LOG = os.environ.get("LOAD_REQUEST_LOG")
 if _REQUEST_LOG:
