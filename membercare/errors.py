@@ -53,12 +53,17 @@ class DatabaseBusyMiddleware:
         if not isinstance(exception, OperationalError):
             return None
         logger.warning("database busy: %s", type(exception).__name__, exc_info=exception)
-        template = "503.html"
-        if request.headers.get("HX-Request") == "true":
-            template = "503.html#error-message"
-        context = {"retry_after": BUSY_RETRY_SECONDS}
-        response = HttpResponse(render_to_string(template, context), status=503)
-        response["Retry-After"] = str(BUSY_RETRY_SECONDS)
-        patch_vary_headers(response, ["HX-Request"])
-        add_never_cache_headers(response)
-        return response
+        return busy(request)
+
+
+def busy(request: HttpRequest) -> HttpResponse:
+    """503 "Busy: try again", with `Retry-After`: the whole page, or its message for htmx."""
+    template = "503.html"
+    if request.headers.get("HX-Request") == "true":
+        template = "503.html#error-message"
+    context = {"retry_after": BUSY_RETRY_SECONDS}
+    response = HttpResponse(render_to_string(template, context), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
+    return response

@@ -180,6 +180,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Per process, the sign-in checks (a password, a second-factor code) made at once; the others wait
+# their turn up to SIGN_IN_WAIT_SECONDS, then are told "Busy: try again": a sign-in storm at shift
+# start must not take the CPU from agents on calls (membercare/accounts/sign_in_turns.py). 0: no
+# bound.
+SIGN_INS_AT_ONCE = env.int("SIGN_INS_AT_ONCE", default=2)
+SIGN_IN_WAIT_SECONDS = env.float("SIGN_IN_WAIT_SECONDS", default=10)
 # Demo users (`manage.py demo_users`, run by `make run`) sign in with this password.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="membercare-demo")
 

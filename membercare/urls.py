@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from membercare import health, metrics
 from membercare.access.policy import public, signed_in
+from membercare.accounts.sign_in_turns import one_turn_each
 
 # An htmx request gets the message alone, for the panel that asked (membercare/errors.py).
 handler403 = "membercare.errors.permission_denied"
@@ -12,7 +13,7 @@ handler404 = "membercare.errors.page_not_found"
 
 urlpatterns = [
     path("", include("membercare.lookup.urls")),
-    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/login/", public(one_turn_each(auth_views.LoginView.as_view())), name="login"),
     path("accounts/logout/", signed_in(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/sso/", include("membercare.sso.urls")),
     path("accounts/", include("membercare.accounts.urls")),

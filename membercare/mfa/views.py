@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from membercare.access.capabilities import Cap
 from membercare.access.policy import requires, signed_in, viewer_of
 from membercare.accounts import sessions
+from membercare.accounts.sign_in_turns import one_turn_each
 from membercare.http import HtmxHttpRequest
 from membercare.mfa import services
 from membercare.mfa.forms import AppCodeForm, RecoveryCodeForm
@@ -71,6 +72,7 @@ def setup(request: HtmxHttpRequest) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
+@one_turn_each
 def verify(request: HtmxHttpRequest) -> HttpResponse:
     """A code from the app, or a recovery code (which is then used up)."""
     user: Any = request.user
