@@ -434,6 +434,8 @@ def measure(
             f" searches {len(searched)}, answered {load_faults.shown(searched)};"
             f" org rejections counted {int(outcomes['quota:org'])}"
         )
+    if app != FLOOR and signed_in.mark is not None:
+        extras.append(storm_report(label, agents, request_log, since=signed_in.mark[1]))
     for result in coalesced:
         (pairs_same, calls_same), (pairs_control, calls_control) = result["same"], result["control"]
         extras.append(
@@ -455,6 +457,26 @@ def measure(
         f"{elapsed:.0f}",
     ]
     return "| " + " | ".join(cells) + " |", extras
+
+
+def storm_report(label: str, agents: int, request_log: Path, *, since: float) -> str:
+    """The sign-in storm at the run's start: how long the sign-ins took, and the searches of the
+    agents already signed in while it lasted, beside those after it."""
+    entries = load_faults.requests_logged(request_log)
+    began = min(entry["t"] for entry in entries)
+    sign_ins = [e["ms"] for e in entries if e["name"] in ("sign-in", "second factor")]
+    during = [e["ms"] for e in entries if e["name"] == "search" and e["t"] < since]
+    after = [e["ms"] for e in entries if e["name"] == "search" and e["t"] >= since]
+
+    def spread(values: list[float]) -> str:
+        return "/".join(map(str, load_faults.percentiles(values))) + " ms"
+
+    return (
+        f"sign-in storm · {label} · {agents} agents signed in within {since - began:.1f} s:"
+        f" password and second-factor POSTs p50/p95/p99 {spread(sign_ins)}, slowest"
+        f" {max(sign_ins, default=0):.0f} ms; searches during it {len(during)}, p50/p95/p99"
+        f" {spread(during)}; after it {len(after)}, {spread(after)}"
+    )
 
 
 def scrape(host: str) -> Counter:
