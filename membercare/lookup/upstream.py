@@ -130,6 +130,9 @@ class TooManyWaiting(Unavailable):
     default_message = "Too many calls of this process are waiting for Capillary."
     title = Words(gettext_noop("Capillary is answering slowly."))
     detail = Words(gettext_noop("Many lookups are already waiting for it. Retry in a few seconds."))
+    # "A few seconds", in the Retry-After header too (RetryAfterMiddleware): a hang fills the
+    # places until the breaker opens, within about one read timeout.
+    retry_after = 5
 
 
 class LookupLimited(CapillaryError):

@@ -420,6 +420,7 @@ def test_a_search_with_no_place_in_flight_is_503_and_says_capillary_is_slow(
         held.release()
         holder.join(timeout=10)
     assert response.status_code == 503
+    assert response["Retry-After"] == "5"
     assert "Capillary is answering slowly." in response.content.decode()
     assert len(capillary.calls) == 1
 
