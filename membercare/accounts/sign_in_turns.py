@@ -10,7 +10,6 @@ theirs. A check that waits longer than SIGN_IN_WAIT_SECONDS is answered "Busy: t
 """
 
 import logging
-import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 from membercare.errors import busy
+from membercare.setting_semaphore import SettingSemaphore
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +42,4 @@ def one_turn_each[View: Callable[..., HttpResponseBase]](view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
-class _Turns:
-    """This process's turns, as many as the setting says when asked (tests change it)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._size = 0
-        self._semaphore = threading.BoundedSemaphore(1)
-
-    def get(self) -> threading.BoundedSemaphore:
-        size = settings.SIGN_INS_AT_ONCE
-        with self._lock:
-            if size != self._size:
-                self._semaphore, self._size = threading.BoundedSemaphore(size), size
-            return self._semaphore
-
-
-_turns = _Turns()
+_turns = SettingSemaphore("SIGN_INS_AT_ONCE")

@@ -38,7 +38,6 @@ four cache keys and a lock, below.
 
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -61,6 +60,7 @@ from membercare.capillary import (
     client_from_settings,
     retries_gated,
 )
+from membercare.setting_semaphore import SettingSemaphore
 
 logger = logging.getLogger(__name__)
 
@@ -215,23 +215,7 @@ def _in_flight() -> Iterator[None]:
         places.release()
 
 
-class _Places:
-    """This process's places for calls in flight, as many as the setting says when asked."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._size = 0
-        self._semaphore = threading.BoundedSemaphore(1)
-
-    def get(self) -> threading.BoundedSemaphore:
-        size = settings.CAPILLARY_MAX_IN_FLIGHT
-        with self._lock:
-            if size != self._size:  # the first call, or the setting changed (tests)
-                self._semaphore, self._size = threading.BoundedSemaphore(size), size
-            return self._semaphore
-
-
-_places = _Places()
+_places = SettingSemaphore("CAPILLARY_MAX_IN_FLIGHT")
 
 
 def _admitted[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:

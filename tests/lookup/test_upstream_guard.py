@@ -7,6 +7,8 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -368,57 +370,51 @@ def test_calls_beyond_the_places_in_flight_are_told_after_the_wait_and_the_rest_
     assert services.member_snapshot(user_id=GOLD + 9).customer.user_id == GOLD + 9
 
 
+@contextmanager
+def one_place_taken(capillary: Any, settings: Any, *, wait: float) -> Iterator[HeldCapillary]:
+    """A process with one place in flight, taken by a call that Capillary holds until `release()`
+    or the block's end; others wait `wait` seconds for it."""
+    settings.CAPILLARY_MAX_IN_FLIGHT = 1
+    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = wait
+    held = HeldCapillary(capillary)
+    holder = in_thread(services.member_snapshot, user_id=GOLD)
+    held.wait_for_calls(1)
+    try:
+        yield held
+    finally:
+        held.release()
+        holder.join(timeout=10)
+
+
 def test_a_call_that_finds_every_place_taken_goes_out_when_one_frees_within_the_wait(
     capillary, settings
 ):
     """A busy moment, not a hang: the place frees before the wait is over, and the call is made."""
-    settings.CAPILLARY_MAX_IN_FLIGHT = 1
-    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 5
-    held = HeldCapillary(capillary)
-    holder = in_thread(services.member_snapshot, user_id=GOLD)
-    held.wait_for_calls(1)
-    threading.Timer(0.2, held.release).start()  # the first call's answer comes 0.2 s later
-
-    assert services.member_snapshot(user_id=GOLD + 1).customer.user_id == GOLD + 1
-    holder.join(timeout=10)
+    with one_place_taken(capillary, settings, wait=5) as held:
+        threading.Timer(0.2, held.release).start()  # the first call's answer comes 0.2 s later
+        assert services.member_snapshot(user_id=GOLD + 1).customer.user_id == GOLD + 1
     assert len(capillary.calls) == 2
 
 
 def test_an_open_breaker_answers_at_once_while_hung_calls_hold_every_place(capillary, settings):
     """Capillary hangs: the calls hung on it hold the places until their deadline, and a lookup
     made after the breaker opened is not kept waiting for one."""
-    settings.CAPILLARY_MAX_IN_FLIGHT = 1
-    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 5
-    held = HeldCapillary(capillary)
-    holder = in_thread(services.member_snapshot, user_id=GOLD)
-    held.wait_for_calls(1)
-    try:
+    with one_place_taken(capillary, settings, wait=5):
         upstream._open("a test", again=True)
         started = time.monotonic()
         with pytest.raises(BreakerOpen):
             services.member_snapshot(user_id=GOLD + 1)
         assert time.monotonic() - started < 1  # not the 5 s wait for a place
-    finally:
-        held.release()
-        holder.join(timeout=10)
     assert len(capillary.calls) == 1
 
 
 def test_a_search_with_no_place_in_flight_is_503_and_says_capillary_is_slow(
     capillary, agent_client, settings
 ):
-    settings.CAPILLARY_MAX_IN_FLIGHT = 1
-    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 0.05
-    held = HeldCapillary(capillary)
-    holder = in_thread(services.member_snapshot, user_id=GOLD)
-    held.wait_for_calls(1)
-    try:
+    with one_place_taken(capillary, settings, wait=0.05):
         response = agent_client.post(
             reverse("search"), {"q": str(GOLD + 1), "kind": "id"}, headers={"HX-Request": "true"}
         )
-    finally:
-        held.release()
-        holder.join(timeout=10)
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Capillary is answering slowly." in response.content.decode()
