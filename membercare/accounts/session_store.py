@@ -8,7 +8,8 @@ With Redis (REDIS_URL) a session is read from the cache and written through to t
 (cached_db): every process and instance shares both. Without it, the cache is each process's own
 memory, and a session ended in one gunicorn worker (a sign-out, an admin ending it, a leaver's
 sessions) would live on in another's cached copy for the rest of its lifetime: sessions are then
-read from the database alone (one query a request).
+read from the database alone (one query a request). Which store is chosen when Django asks for
+`SessionStore` (at each handler's start), from the cache configured then.
 """
 
 from django.conf import settings
@@ -33,4 +34,12 @@ class DatabaseSessionStore(_Rekeying):
     """Read from and written to the database."""
 
 
-SessionStore = CachedSessionStore if settings.REDIS_URL else DatabaseSessionStore
+def __getattr__(name: str) -> type[db.SessionStore]:
+    if name == "SessionStore":
+        return CachedSessionStore if _cache_is_shared() else DatabaseSessionStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _cache_is_shared() -> bool:
+    """Whether every process sees the default cache (Redis), not its own local memory."""
+    return not settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache")
