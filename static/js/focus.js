@@ -10,7 +10,10 @@
 // Focus the agent moved elsewhere themselves (typing in another field) is left where it is.
 // The status region (#lookup-status, templates/base.html) then says the swapped section's
 // data-announce, or its data-announce-<key> for the control used (data-announce-refresh): words the
-// server wrote, in the agent's language. Panels and <main> are not live regions themselves.
+// server wrote, in the agent's language; before those, the text of a result the panel now shows
+// (data-result: "1 bill found.", the what-if's date, a coupon's verdict, a verify's match), which
+// a live region swapped in with its text is not reliably read. Panels and <main> are not live
+// regions themselves.
 // (A static file, not an inline script: the CSP allows only our own origin's scripts.)
 (() => {
   const asked = new WeakMap(); // xhr -> {key, search} of the control that asked
@@ -113,6 +116,11 @@
     let text = "";
     const match = keyed(info, roots);
     if (match && match.dataset.announce) text = match.dataset.announce;
+    for (const root of roots) {
+      if (text) break;
+      const result = root.querySelector("[data-result]");
+      if (result) text = result.textContent.replace(/\s+/g, " ").trim();
+    }
     for (const root of roots) {
       if (text) break;
       const section = root.matches("[data-announce]") ? root : root.querySelector("[data-announce]");

@@ -20,6 +20,10 @@ def test_when_do_i_reach_the_next_tier(page: Page, app: str):
     expect(tiers.get_by_label("Gaps in")).to_have_value("30")
     tiers.get_by_role("button", name="Show").click()
     expect(tiers.get_by_role("status")).to_contain_text("In 30 days")
+    # The page's status region says it too: a live region swapped in with its text is not read.
+    expect(page.locator("#lookup-status")).to_have_text(
+        re.compile(r"^In 30 days, on .+, with no purchase after today\.$")
+    )
     expect(page).to_have_url(f"{app}/customers/50000003/")  # the panel alone was swapped
     expect(tiers.locator("progress.later").first).to_be_visible()
     expect(tiers.locator(".what-if-reason").first).to_contain_text(

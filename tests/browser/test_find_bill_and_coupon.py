@@ -25,6 +25,7 @@ def test_where_are_my_points_find_the_bill(page: Page, app: str):
     number.fill(NOT_INTERESTED_BILL)
     number.press("Enter")
     expect(bills.get_by_role("status")).to_contain_text("1 bill found")
+    expect(page.locator("#lookup-status")).to_have_text("1 bill found.")  # said, not only shown
     row = bills.locator("tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(NOT_INTERESTED_BILL)
@@ -80,6 +81,8 @@ def test_is_my_coupon_still_valid_find_the_coupon(page: Page, app: str):
     expect(detail).to_have_count(1)
     expect(detail.locator("h3")).to_contain_text(code)
     expect(detail.locator(".verdict")).to_contain_text(re.compile(r"[Cc]an(not)? be redeemed"))
+    verdict = detail.locator(".verdict").inner_text().strip()
+    expect(page.locator("#lookup-status")).to_have_text(verdict)  # said, not only shown
     expect(detail).to_contain_text("Valid")
     expect(detail).to_contain_text("Series")
     expect(page).to_have_url(f"{app}/customers/50000005/")
@@ -98,6 +101,7 @@ def test_end_call_clears_the_member_and_shows_a_summary_to_copy(page: Page, app:
     number.fill(NOT_INTERESTED_BILL)
     number.press("Enter")
     expect(bills.get_by_role("status")).to_contain_text("1 bill found")
+    expect(page.locator("#lookup-status")).to_have_text("1 bill found.")  # said, not only shown
 
     # While typing in a field the shortcut types, it does not end the call.
     number.press("Alt+Shift+E")
