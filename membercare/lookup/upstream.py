@@ -192,9 +192,17 @@ def get_customers(
 def _guarded[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:
     """`fetch(**kw)`, unless Capillary asked to wait, the breaker is open, the budget spent or too
     many of this process's calls are waiting already."""
-    _refuse_at_once()
-    with _in_flight():
-        return _admitted(call, fetch, calls=calls, bulk=bulk, **kw)
+    _wait_for_capillary()
+    # The breaker before the wait for a place: when Capillary hangs, the calls hung on it hold
+    # every place until their deadline, and a lookup after the breaker opened answers at once.
+    probe = _admit()  # raises BreakerOpen; True when this call is the half-open breaker's probe
+    try:
+        with _in_flight():
+            return _admitted(call, fetch, probe, calls=calls, bulk=bulk, **kw)
+    except TooManyWaiting:
+        if probe:
+            cache.delete(PROBE_KEY)  # the probe never went out: the next call probes
+        raise
 
 
 @contextmanager
@@ -218,8 +226,9 @@ def _in_flight() -> Iterator[None]:
 _places = SettingSemaphore("CAPILLARY_MAX_IN_FLIGHT")
 
 
-def _admitted[T](call: str, fetch: Callable[..., T], /, *, calls: int, bulk: bool, **kw: Any) -> T:
-    probe = _admit()  # raises BreakerOpen; True when this call is the half-open breaker's probe
+def _admitted[T](
+    call: str, fetch: Callable[..., T], probe: bool, /, *, calls: int, bulk: bool, **kw: Any
+) -> T:
     try:
         _spend_budget(calls, bulk=bulk)
         # Retries count too: each one the client makes (a refused connection, a gateway's 502-504)
@@ -257,22 +266,11 @@ def _learn(answers: list[Any], *, probe: bool) -> None:
 # --- 429: Capillary's Retry-After, for every process ---------------------------------------------
 
 
-def _refuse_at_once() -> None:
-    """WaitingForCapillary while its Retry-After lasts, BreakerOpen while the breaker is open.
-
-    Before a call waits for a place in flight: when Capillary hangs, the calls hung on it hold
-    every place until their deadline, and a lookup after the breaker opened must still answer at
-    once, not after CAPILLARY_IN_FLIGHT_WAIT_SECONDS. Both keys in one read (one Redis round trip).
-    `_admit` looks at the breaker again once a place is had: it may have opened meanwhile, or be
-    half-open, when one call is let through as its probe.
-    """
-    state = cache.get_many([NOT_BEFORE_KEY, OPEN_UNTIL_KEY])
+def _wait_for_capillary() -> None:
+    until = cache.get(NOT_BEFORE_KEY)
     now = time.time()
-    waiting, open_until = state.get(NOT_BEFORE_KEY), state.get(OPEN_UNTIL_KEY)
-    if waiting is not None and now < waiting:
-        raise WaitingForCapillary(retry_after=_seconds(waiting - now))
-    if open_until is not None and now < open_until:
-        raise BreakerOpen(retry_after=_seconds(open_until - now))
+    if until is not None and now < until:
+        raise WaitingForCapillary(retry_after=_seconds(until - now))
 
 
 def _note_rate_limited(error: RateLimited) -> None:

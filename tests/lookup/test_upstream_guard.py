@@ -408,6 +408,28 @@ def test_an_open_breaker_answers_at_once_while_hung_calls_hold_every_place(capil
     assert len(capillary.calls) == 1
 
 
+def test_a_probe_that_finds_no_place_in_flight_leaves_the_probe_to_the_next_call(
+    capillary, settings
+):
+    """Half-open, the breaker lets one call through; told Capillary is slow before it went out,
+    that call gives the probe back, and the next one probes."""
+    open_the_breaker(capillary)
+    answer_any_member(capillary)
+    settings.CAPILLARY_MAX_IN_FLIGHT = 1
+    settings.CAPILLARY_IN_FLIGHT_WAIT_SECONDS = 0.05
+    place = upstream._places.get()
+    assert place.acquire(timeout=1)  # the one place, taken
+    with time_machine.travel(time.time() + 31, tick=False):
+        try:
+            with pytest.raises(upstream.TooManyWaiting):
+                services.member_snapshot(user_id=GOLD)
+        finally:
+            place.release()
+        assert cache.get(upstream.PROBE_KEY) is None
+        assert services.member_snapshot(user_id=GOLD).customer.user_id == GOLD  # the probe
+    assert upstream.breaker_state() == "closed"
+
+
 def test_a_search_with_no_place_in_flight_is_503_and_says_capillary_is_slow(
     capillary, agent_client, settings
 ):
