@@ -110,23 +110,28 @@
     element.focus();
   }
 
+  // The words for the status region: the used control's, else the result a panel now shows, else
+  // the swapped section's (its data-announce-<key> for the control used first).
+  function wordsFor(info, roots) {
+    const match = keyed(info, roots);
+    if (match && match.dataset.announce) return match.dataset.announce;
+    const result = roots
+      .map((root) => root.querySelector("[data-result]")?.textContent.replace(/\s+/g, " ").trim())
+      .find(Boolean);
+    if (result) return result;
+    for (const root of roots) {
+      const section = root.matches("[data-announce]") ? root : root.querySelector("[data-announce]");
+      if (!section) continue;
+      const words = (info.key && section.getAttribute(`data-announce-${info.key}`)) || section.dataset.announce;
+      if (words) return words;
+    }
+    return "";
+  }
+
   function announce(info, roots) {
     const box = document.getElementById("lookup-status");
     if (!box) return;
-    let text = "";
-    const match = keyed(info, roots);
-    if (match && match.dataset.announce) text = match.dataset.announce;
-    for (const root of roots) {
-      if (text) break;
-      const result = root.querySelector("[data-result]");
-      if (result) text = result.textContent.replace(/\s+/g, " ").trim();
-    }
-    for (const root of roots) {
-      if (text) break;
-      const section = root.matches("[data-announce]") ? root : root.querySelector("[data-announce]");
-      if (!section) continue;
-      text = (info.key && section.getAttribute(`data-announce-${info.key}`)) || section.dataset.announce;
-    }
+    const text = wordsFor(info, roots);
     if (!text) return;
     // Emptied first, so that the same words twice ("Coupons page 2" after a Retry) are said twice.
     box.replaceChildren();
